@@ -1,0 +1,131 @@
+// Receives the trace of every hooked frame over runtime ports and stores it.
+
+import browser from 'webextension-polyfill';
+import {
+  PROTOCOL_VERSION,
+  TRACE_PORT_NAME,
+  parseContentToBackground,
+  type BackgroundToContent,
+  type FrameHello,
+  type TopFrameAnswer,
+  type TopFrameQuery,
+} from '../core/trace';
+import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions } from './store';
+
+export const stats = { malformedMessages: 0, writeErrors: 0 };
+
+/** Which page load a frame belongs to: its own if it is the top frame, else the top frame's. */
+async function pageOf(tabId: number, hello: FrameHello): Promise<TopFrameAnswer | null> {
+  if (hello.isTop && hello.pageId) return { pageId: hello.pageId, url: hello.url, origin: hello.origin, title: hello.title };
+  try {
+    const query: TopFrameQuery = { v: PROTOCOL_VERSION, kind: 'whoIsTop' };
+    const answer = (await browser.tabs.sendMessage(tabId, query, { frameId: 0 })) as TopFrameAnswer | undefined;
+    if (answer && typeof answer.pageId === 'string') return answer;
+  } catch {
+    // the top frame has no content script (e.g. capture disabled there)
+  }
+  return null;
+}
+
+function handlePort(port: browser.Runtime.Port): void {
+  const tabId = port.sender?.tab?.id;
+  const frameId = port.sender?.frameId ?? 0;
+  if (port.name !== TRACE_PORT_NAME || tabId === undefined) {
+    port.disconnect();
+    return;
+  }
+  let attached: Promise<{ sessionId: string; frameIndex: number; isTop: boolean }> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+  let connected = true;
+
+  port.onMessage.addListener((raw: unknown) => {
+    const msg = parseContentToBackground(raw);
+    if (!msg) {
+      stats.malformedMessages++;
+      return;
+    }
+    if (msg.kind === 'hello') {
+      if (attached) return; // one hello per port
+      attached = (async () => {
+        const page = await pageOf(tabId, msg.frame);
+        const sessionId = page?.pageId ?? msg.frame.frameKey;
+        if (msg.frame.isTop) await endEarlierSessions(tabId, sessionId);
+        const frameIndex = await attachFrame(
+          {
+            sessionId,
+            tabId,
+            frameId,
+            url: page?.url ?? port.sender?.tab?.url ?? msg.frame.url,
+            origin: page?.origin ?? msg.frame.origin,
+            title: page?.title ?? msg.frame.title,
+            userAgent: navigator.userAgent,
+            extensionVersion: browser.runtime.getManifest().version,
+          },
+          msg.frame,
+        );
+        return { sessionId, frameIndex, isTop: msg.frame.isTop };
+      })();
+      return;
+    }
+    const current = attached;
+    if (!current) {
+      stats.malformedMessages++; // a batch before hello
+      return;
+    }
+    const entries = msg.entries;
+    queue = queue
+      .then(async () => {
+        const { sessionId, frameIndex } = await current;
+        const upTo = await appendEntries(sessionId, frameIndex, entries);
+        if (connected) port.postMessage({ v: PROTOCOL_VERSION, kind: 'ack', upTo } satisfies BackgroundToContent);
+      })
+      .catch(() => {
+        // not acknowledged: the content script keeps the entries and sends them again
+        stats.writeErrors++;
+      });
+  });
+
+  port.onDisconnect.addListener(() => {
+    connected = false;
+    const current = attached;
+    if (!current) return;
+    void queue.then(async () => {
+      const { sessionId, isTop } = await current;
+      if (isTop) await endSession(sessionId, Date.now());
+    });
+  });
+}
+
+/** A new top-level page in a tab ends the sessions of its earlier page loads. */
+async function endEarlierSessions(tabId: number, currentId: string): Promise<void> {
+  for (const s of await openSessionsOfTab(tabId)) {
+    if (s.id !== currentId) await endSession(s.id, s.lastEventTime);
+  }
+}
+
+/**
+ * After the background was stopped, sessions whose page went away meanwhile
+ * are still open: end them at their last event.
+ */
+export async function endStaleSessions(): Promise<void> {
+  for (const s of await allSessions()) {
+    if (s.endTime !== null) continue;
+    let live = false;
+    try {
+      const answer = (await browser.tabs.sendMessage(s.tabId, { v: PROTOCOL_VERSION, kind: 'whoIsTop' } satisfies TopFrameQuery, {
+        frameId: 0,
+      })) as TopFrameAnswer | undefined;
+      live = answer?.pageId === s.id;
+    } catch {
+      live = false;
+    }
+    if (!live) await endSession(s.id, s.lastEventTime);
+  }
+}
+
+export function startCapture(): void {
+  browser.runtime.onConnect.addListener(handlePort);
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void openSessionsOfTab(tabId).then((open) => Promise.all(open.map((s) => endSession(s.id, Date.now()))));
+  });
+}

@@ -1,0 +1,156 @@
+// Sessions and their traces in IndexedDB. Everything needed later is here,
+// never only in the service worker's memory (it can be stopped at any time).
+
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { FrameInfo, SessionRecord } from '../core/session';
+import { applyEventsToSession } from '../core/session';
+import { qualifiedPcId, type FrameEntry, type FrameHello, type StoredEvent } from '../core/trace';
+
+interface StoredFrame extends FrameInfo {
+  /** highest sequence number written for this frame: resent entries at or below it are skipped */
+  lastSeq: number;
+  /** entries that arrived after a gap in the sequence (should stay 0) */
+  gaps: number;
+}
+
+export interface StoredSession extends SessionRecord {
+  frames: StoredFrame[];
+}
+
+interface LensDB extends DBSchema {
+  sessions: { key: string; value: StoredSession; indexes: { byTab: number; byStart: number } };
+  events: { key: [string, number, number]; value: StoredEvent };
+}
+
+export interface SessionOrigin {
+  sessionId: string;
+  tabId: number;
+  frameId: number;
+  url: string;
+  origin: string;
+  title: string;
+  userAgent: string;
+  extensionVersion: string;
+}
+
+let dbPromise: Promise<IDBPDatabase<LensDB>> | null = null;
+
+function db(): Promise<IDBPDatabase<LensDB>> {
+  dbPromise ??= openDB<LensDB>('webrtc-lens', 1, {
+    upgrade(database) {
+      const sessions = database.createObjectStore('sessions', { keyPath: 'id' });
+      sessions.createIndex('byTab', 'tabId');
+      sessions.createIndex('byStart', 'startTime');
+      database.createObjectStore('events', { keyPath: ['sessionId', 'frame', 'seq'] });
+    },
+  });
+  return dbPromise;
+}
+
+/** Finds or creates the session and the frame in it; returns the frame's index. */
+export async function attachFrame(where: SessionOrigin, hello: FrameHello): Promise<number> {
+  const tx = (await db()).transaction('sessions', 'readwrite');
+  const now = Date.now();
+  let session = await tx.store.get(where.sessionId);
+  if (!session) {
+    session = {
+      id: where.sessionId,
+      tabId: where.tabId,
+      url: where.url,
+      origin: where.origin,
+      title: where.title,
+      startTime: now,
+      endTime: null,
+      userAgent: where.userAgent,
+      extensionVersion: where.extensionVersion,
+      frames: [],
+      connections: [],
+      tags: {},
+      eventCount: 0,
+      statsCount: 0,
+      lastEventTime: now,
+    };
+  }
+  let index = session.frames.findIndex((f) => f.key === hello.frameKey);
+  if (index < 0) {
+    index = session.frames.length;
+    session.frames.push({
+      key: hello.frameKey,
+      frameId: where.frameId,
+      url: hello.url,
+      origin: hello.origin,
+      isTop: hello.isTop,
+      firstSeen: now,
+      lastSeq: 0,
+      gaps: 0,
+    });
+  }
+  if (hello.isTop) {
+    if (hello.title) session.title = hello.title;
+    session.endTime = null; // the page is (still) there
+  }
+  await tx.store.put(session);
+  await tx.done;
+  return index;
+}
+
+/** Writes a batch; resolves with the frame's highest written sequence number (to acknowledge). */
+export async function appendEntries(sessionId: string, frameIndex: number, entries: FrameEntry[]): Promise<number> {
+  const tx = (await db()).transaction(['sessions', 'events'], 'readwrite');
+  const sessions = tx.objectStore('sessions');
+  const events = tx.objectStore('events');
+  const session = await sessions.get(sessionId);
+  if (!session || !session.frames[frameIndex]) throw new Error(`unknown session ${sessionId} frame ${frameIndex}`);
+  const frame = session.frames[frameIndex];
+  const fresh: StoredEvent[] = [];
+  for (const e of entries) {
+    if (e.s <= frame.lastSeq) continue; // already written before a restart
+    if (e.s !== frame.lastSeq + 1) frame.gaps++;
+    frame.lastSeq = e.s;
+    const event: StoredEvent = {
+      sessionId,
+      frame: frameIndex,
+      seq: e.s,
+      t: e.t,
+      method: e.m,
+      pc: e.pc === null ? null : qualifiedPcId(frameIndex, e.pc),
+      value: e.v,
+    };
+    if (e.x) event.extra = e.x;
+    if (e.full) event.full = true;
+    fresh.push(event);
+  }
+  for (const event of fresh) void events.put(event);
+  applyEventsToSession(session, fresh);
+  await sessions.put(session);
+  await tx.done;
+  return frame.lastSeq;
+}
+
+export async function endSession(sessionId: string, endTime: number): Promise<void> {
+  const tx = (await db()).transaction('sessions', 'readwrite');
+  const session = await tx.store.get(sessionId);
+  if (session && session.endTime === null) {
+    session.endTime = endTime;
+    await tx.store.put(session);
+  }
+  await tx.done;
+}
+
+export async function getSession(sessionId: string): Promise<StoredSession | undefined> {
+  return (await db()).get('sessions', sessionId);
+}
+
+export async function allSessions(): Promise<StoredSession[]> {
+  return (await db()).getAllFromIndex('sessions', 'byStart');
+}
+
+export async function openSessionsOfTab(tabId: number): Promise<StoredSession[]> {
+  const all = await (await db()).getAllFromIndex('sessions', 'byTab', tabId);
+  return all.filter((s) => s.endTime === null);
+}
+
+export async function sessionEvents(sessionId: string): Promise<StoredEvent[]> {
+  const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
+  return (await db()).getAll('events', range);
+}

@@ -1,0 +1,123 @@
+// The isolated content script: the only bridge between a page and the extension.
+// Takes the hook's port, numbers every entry with a per-frame sequence number,
+// batches, and forwards to the background over a runtime port. Entries stay
+// here until the background acknowledges them as written, and are sent again
+// after the background restarts. The runtime port is opened only once the page
+// uses WebRTC, so other pages cost the background nothing.
+
+import browser from 'webextension-polyfill';
+import {
+  PROTOCOL_VERSION,
+  TRACE_PORT_NAME,
+  isTopFrameQuery,
+  parseBackgroundToContent,
+  parsePageToContent,
+  type ContentToBackground,
+  type FrameEntry,
+  type FrameHello,
+  type TopFrameAnswer,
+} from '../core/trace';
+import { CONTENT_READY_EVENT, HOOK_OFFER_EVENT } from '../page/channel';
+
+const FLUSH_DELAY_MS = 250;
+const MAX_BATCH = 500;
+const MAX_UNACKED = 50000;
+const RECONNECT_DELAY_MS = 100;
+
+const isTop = window === window.top;
+const frameKey = crypto.randomUUID();
+const pageId = isTop ? frameKey : null;
+
+let seq = 0;
+let unacked: FrameEntry[] = [];
+let unsent = 0; // how many of the newest unacked entries have not been posted on the current port
+let port: browser.Runtime.Port | null = null;
+let flushTimer: ReturnType<typeof setTimeout> | null = null;
+let extensionGone = false;
+
+function hello(): ContentToBackground {
+  const frame: FrameHello = { frameKey, pageId, url: location.href, origin: location.origin, title: document.title, isTop };
+  return { v: PROTOCOL_VERSION, kind: 'hello', frame };
+}
+
+function connect(): void {
+  if (port || extensionGone) return;
+  try {
+    port = browser.runtime.connect({ name: TRACE_PORT_NAME });
+  } catch {
+    extensionGone = true; // the extension was removed or reloaded: this frame can no longer report
+    return;
+  }
+  port.onMessage.addListener((msg: unknown) => {
+    const ack = parseBackgroundToContent(msg);
+    if (ack) unacked = unacked.filter((e) => e.s > ack.upTo);
+  });
+  port.onDisconnect.addListener(() => {
+    // The background stopped (or restarted): resend everything not yet acknowledged.
+    port = null;
+    unsent = unacked.length;
+    setTimeout(() => {
+      if (unacked.length > 0) {
+        connect();
+        scheduleFlush(0);
+      }
+    }, RECONNECT_DELAY_MS);
+  });
+  port.postMessage(hello());
+  unsent = unacked.length;
+}
+
+function flush(): void {
+  flushTimer = null;
+  if (unsent === 0) return;
+  connect();
+  if (!port) return;
+  while (unsent > 0) {
+    const start = unacked.length - unsent;
+    const entries = unacked.slice(start, start + MAX_BATCH);
+    try {
+      port.postMessage({ v: PROTOCOL_VERSION, kind: 'batch', entries } satisfies ContentToBackground);
+    } catch {
+      return; // disconnected; onDisconnect resends
+    }
+    unsent -= entries.length;
+  }
+}
+
+function scheduleFlush(delay = FLUSH_DELAY_MS): void {
+  if (flushTimer === null) flushTimer = setTimeout(flush, delay);
+}
+
+function accept(data: unknown): void {
+  const msg = parsePageToContent(data);
+  if (!msg) return;
+  for (const entry of msg.entries) {
+    if (unacked.length >= MAX_UNACKED) continue; // background unreachable for long: keep the oldest
+    unacked.push({ ...entry, s: ++seq });
+    unsent++;
+  }
+  scheduleFlush();
+}
+
+// Take the hook's port once (see src/page/channel.ts for the handshake).
+let hookPort: MessagePort | null = null;
+window.addEventListener(HOOK_OFFER_EVENT, (event) => {
+  const port = (event as MessageEvent).ports?.[0];
+  if (hookPort || !port) return;
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  hookPort = port;
+  hookPort.onmessage = (e) => accept(e.data);
+});
+window.dispatchEvent(new Event(CONTENT_READY_EVENT));
+
+// Send what is pending when the page goes away.
+window.addEventListener('pagehide', () => flush());
+
+if (isTop) {
+  browser.runtime.onMessage.addListener((msg: unknown) => {
+    if (!isTopFrameQuery(msg)) return undefined;
+    const answer: TopFrameAnswer = { pageId: frameKey, url: location.href, origin: location.origin, title: document.title };
+    return Promise.resolve(answer);
+  });
+}

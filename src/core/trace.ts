@@ -1,0 +1,126 @@
+// The trace model and every message that crosses a boundary
+// (page hook → content script → background), each validated where it is received.
+// Method names follow rtcstats: `createOffer`, `createOfferOnSuccess`,
+// `onicecandidate`, `navigator.mediaDevices.getUserMedia`, `getStats`, ...
+
+export const PROTOCOL_VERSION = 1;
+
+/** One thing the page hook saw. */
+export interface PageEntry {
+  /** rtcstats method name */
+  m: string;
+  /** connection id within its frame (`PC_0`, ...), null for page-level entries */
+  pc: string | null;
+  /** JSON-safe value */
+  v: unknown;
+  /** correlation ids (e.g. `gum-0` on a getUserMedia call and its result) */
+  x?: (string | number)[];
+  /** wall clock, ms since epoch */
+  t: number;
+  /** getStats only: v is a complete sample, not a delta against the previous one */
+  full?: true;
+}
+
+/** A page entry numbered by the content script of its frame. */
+export interface FrameEntry extends PageEntry {
+  /** per-frame sequence number, from 1, without gaps */
+  s: number;
+}
+
+export interface FrameHello {
+  /** unique per document, made by the frame's content script */
+  frameKey: string;
+  /** the top document's id when this frame is the top frame */
+  pageId: string | null;
+  url: string;
+  origin: string;
+  title: string;
+  isTop: boolean;
+}
+
+export type PageToContent = { v: 1; kind: 'trace'; entries: PageEntry[] };
+export type ContentToPage = { v: 1; kind: 'config'; pollIntervalMs: number };
+export type ContentToBackground =
+  | { v: 1; kind: 'hello'; frame: FrameHello }
+  | { v: 1; kind: 'batch'; entries: FrameEntry[] };
+export type BackgroundToContent = { v: 1; kind: 'ack'; upTo: number };
+/** Asked of a tab's top frame, to find which page load a sub-frame belongs to. */
+export type TopFrameQuery = { v: 1; kind: 'whoIsTop' };
+export type TopFrameAnswer = { pageId: string; url: string; origin: string; title: string };
+
+export const TRACE_PORT_NAME = 'webrtc-trace';
+
+/** The stored form: an entry placed in a session. */
+export interface StoredEvent {
+  sessionId: string;
+  /** index of the frame in the session's frame list */
+  frame: number;
+  seq: number;
+  t: number;
+  method: string;
+  /** session-wide connection id (frame-qualified), or null */
+  pc: string | null;
+  value: unknown;
+  extra?: (string | number)[];
+  full?: true;
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const MAX_METHOD_LENGTH = 200;
+
+function isPageEntryLike(e: unknown): e is PageEntry {
+  if (!isObject(e)) return false;
+  if (!isString(e.m) || e.m.length === 0 || e.m.length > MAX_METHOD_LENGTH) return false;
+  if (!(e.pc === null || (isString(e.pc) && e.pc.length <= MAX_METHOD_LENGTH))) return false;
+  if (!isFiniteNumber(e.t)) return false;
+  if (e.x !== undefined && !(Array.isArray(e.x) && e.x.every((i) => isString(i) || isFiniteNumber(i)))) return false;
+  if (e.full !== undefined && e.full !== true) return false;
+  return 'v' in e;
+}
+
+export function parsePageToContent(msg: unknown): PageToContent | null {
+  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'trace' || !Array.isArray(msg.entries)) return null;
+  return msg.entries.every(isPageEntryLike) ? (msg as PageToContent) : null;
+}
+
+export function parseContentToPage(msg: unknown): ContentToPage | null {
+  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'config') return null;
+  return isFiniteNumber(msg.pollIntervalMs) ? (msg as ContentToPage) : null;
+}
+
+export function parseContentToBackground(msg: unknown): ContentToBackground | null {
+  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION) return null;
+  if (msg.kind === 'hello') {
+    const f = msg.frame;
+    if (!isObject(f) || !isString(f.frameKey) || f.frameKey.length === 0 || f.frameKey.length > 100) return null;
+    if (!(f.pageId === null || isString(f.pageId))) return null;
+    if (!isString(f.url) || !isString(f.origin) || !isString(f.title) || typeof f.isTop !== 'boolean') return null;
+    return msg as ContentToBackground;
+  }
+  if (msg.kind === 'batch' && Array.isArray(msg.entries)) {
+    const ok = msg.entries.every((e) => isPageEntryLike(e) && Number.isSafeInteger((e as FrameEntry).s) && (e as FrameEntry).s > 0);
+    return ok ? (msg as ContentToBackground) : null;
+  }
+  return null;
+}
+
+export function parseBackgroundToContent(msg: unknown): BackgroundToContent | null {
+  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'ack') return null;
+  return Number.isSafeInteger(msg.upTo) ? (msg as BackgroundToContent) : null;
+}
+
+export function isTopFrameQuery(msg: unknown): msg is TopFrameQuery {
+  return isObject(msg) && msg.v === PROTOCOL_VERSION && msg.kind === 'whoIsTop';
+}
+
+/** Session-wide id of a connection: the first frame keeps the page's own ids. */
+export function qualifiedPcId(frameIndex: number, pcId: string): string {
+  return frameIndex === 0 ? pcId : `f${frameIndex}-${pcId}`;
+}
+
+/** Order of a session's events: by wall clock, then frame, then sequence. */
+export function compareEvents(a: StoredEvent, b: StoredEvent): number {
+  return a.t - b.t || a.frame - b.frame || a.seq - b.seq;
+}

@@ -1,0 +1,65 @@
+// Debian's Chromium with the built extension loaded, driven by playwright-core.
+
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
+
+export interface ExtensionBrowser {
+  context: BrowserContext;
+  /** the extension's service worker (changes after a restart of the worker) */
+  background(): Promise<Worker>;
+  extensionId: string;
+  userDataDir: string;
+  close(options?: { keepProfile?: boolean }): Promise<void>;
+}
+
+export async function launchWithExtension(options: { userDataDir?: string; withExtension?: boolean } = {}): Promise<ExtensionBrowser> {
+  const withExtension = options.withExtension ?? true;
+  if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`no built extension in ${EXTENSION_DIR}: run "npm run build" first`);
+  }
+  const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'webrtc-lens-profile-')));
+  const args = [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-quic',
+    '--disable-gpu',
+  ];
+  if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (process.getuid?.() === 0) args.push('--no-sandbox');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args,
+    ignoreDefaultArgs: withExtension ? ['--disable-extensions'] : [],
+  });
+  const background = async (): Promise<Worker> => {
+    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    return existing ?? context.waitForEvent('serviceworker', { timeout: 15000 });
+  };
+  let extensionId = '';
+  if (withExtension) {
+    const worker = await background();
+    extensionId = new URL(worker.url()).host;
+    await worker.evaluate(() => (globalThis as unknown as { whenReady(): Promise<void> }).whenReady());
+  }
+  return {
+    context,
+    background,
+    extensionId,
+    userDataDir,
+    async close({ keepProfile = false } = {}) {
+      await context.close();
+      if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
