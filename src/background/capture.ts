@@ -16,7 +16,9 @@ export const stats = { malformedMessages: 0, writeErrors: 0 };
 
 /** Which page load a frame belongs to: its own if it is the top frame, else the top frame's. */
 async function pageOf(tabId: number, hello: FrameHello): Promise<TopFrameAnswer | null> {
-  if (hello.isTop && hello.pageId) return { pageId: hello.pageId, url: hello.url, origin: hello.origin, title: hello.title };
+  if (hello.isTop && hello.pageId) {
+    return { pageId: hello.pageId, url: hello.url, origin: hello.origin, title: hello.title, startTime: hello.startTime };
+  }
   try {
     const query: TopFrameQuery = { v: PROTOCOL_VERSION, kind: 'whoIsTop' };
     const answer = (await browser.tabs.sendMessage(tabId, query, { frameId: 0 })) as TopFrameAnswer | undefined;
@@ -58,6 +60,7 @@ function handlePort(port: browser.Runtime.Port): void {
             url: page?.url ?? port.sender?.tab?.url ?? msg.frame.url,
             origin: page?.origin ?? msg.frame.origin,
             title: page?.title ?? msg.frame.title,
+            startTime: page?.startTime ?? msg.frame.startTime,
             userAgent: navigator.userAgent,
             extensionVersion: browser.runtime.getManifest().version,
           },

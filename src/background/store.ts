@@ -29,6 +29,8 @@ export interface SessionOrigin {
   url: string;
   origin: string;
   title: string;
+  /** when the page load started */
+  startTime: number;
   userAgent: string;
   extensionVersion: string;
 }
@@ -59,7 +61,7 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
       url: where.url,
       origin: where.origin,
       title: where.title,
-      startTime: now,
+      startTime: Math.min(where.startTime, now),
       endTime: null,
       userAgent: where.userAgent,
       extensionVersion: where.extensionVersion,

@@ -27,6 +27,7 @@ const RECONNECT_DELAY_MS = 100;
 const isTop = window === window.top;
 const frameKey = crypto.randomUUID();
 const pageId = isTop ? frameKey : null;
+const startTime = Math.round(performance.timeOrigin);
 
 let seq = 0;
 let unacked: FrameEntry[] = [];
@@ -36,7 +37,7 @@ let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let extensionGone = false;
 
 function hello(): ContentToBackground {
-  const frame: FrameHello = { frameKey, pageId, url: location.href, origin: location.origin, title: document.title, isTop };
+  const frame: FrameHello = { frameKey, pageId, url: location.href, origin: location.origin, title: document.title, isTop, startTime };
   return { v: PROTOCOL_VERSION, kind: 'hello', frame };
 }
 
@@ -117,7 +118,7 @@ window.addEventListener('pagehide', () => flush());
 if (isTop) {
   browser.runtime.onMessage.addListener((msg: unknown) => {
     if (!isTopFrameQuery(msg)) return undefined;
-    const answer: TopFrameAnswer = { pageId: frameKey, url: location.href, origin: location.origin, title: document.title };
+    const answer: TopFrameAnswer = { pageId: frameKey, url: location.href, origin: location.origin, title: document.title, startTime };
     return Promise.resolve(answer);
   });
 }

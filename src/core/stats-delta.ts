@@ -6,9 +6,11 @@
 // A delta holds, per id: the properties that changed (nested objects only the
 // changed keys), `null` for a report that disappeared, and under the key `t`
 // the newest report timestamp; a report whose timestamp equals `t` omits it.
-// Some changes cannot be expressed that way (a property that disappeared, a
-// value turning from an object into something else): statsDelta() returns
-// null for those and the caller sends the full sample instead.
+// A property (or nested key) that disappeared is written as `null`: stats
+// values are never null in WebRTC, and the rtcstats reader then shows "no
+// value" instead of the stale one. Changes that still cannot be expressed
+// (a literal null value, an object turning into a primitive) make
+// statsDelta() return null, and the caller sends the full sample instead.
 
 export type StatsValue = unknown;
 export type StatsReport = { [property: string]: StatsValue };
@@ -20,6 +22,10 @@ export const DELTA_TIMESTAMP_KEY = 't';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasNull(report: StatsReport): boolean {
+  return Object.values(report).some((v) => v === null || (isPlainObject(v) && Object.values(v).includes(null)));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
@@ -43,6 +49,7 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
     const base = prev[id];
     if (!base) {
       if (!('timestamp' in report) && newest !== -Infinity) return null;
+      if (hasNull(report)) return null;
       const copy = { ...report };
       if (copy.timestamp === newest) delete copy.timestamp;
       delta[id] = copy;
@@ -50,16 +57,20 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
     }
     const changed: StatsReport = {};
     for (const name of Object.keys(base)) {
-      if (!(name in report)) return null; // a vanished property cannot be expressed
+      if (!(name in report)) changed[name] = null;
     }
     for (const [name, value] of Object.entries(report)) {
       if (name === 'timestamp') continue;
+      if (value === null) return null; // would read as "removed"
       const old = base[name];
       if (sameJson(old, value)) continue;
       if (isPlainObject(value) && isPlainObject(old)) {
         const nested: Record<string, unknown> = {};
-        for (const key of Object.keys(old)) if (!(key in value)) return null;
-        for (const [key, v] of Object.entries(value)) if (!sameJson(old[key], v)) nested[key] = v;
+        for (const key of Object.keys(old)) if (!(key in value)) nested[key] = null;
+        for (const [key, v] of Object.entries(value)) {
+          if (v === null) return null;
+          if (!sameJson(old[key], v)) nested[key] = v;
+        }
         changed[name] = nested;
       } else if (typeof old === 'object' && old !== null && !Array.isArray(old)) {
         return null; // object → non-object is merged wrongly by the reader
@@ -79,6 +90,11 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
   return delta;
 }
 
+function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(o)) if (o[key] === null) delete o[key];
+  return o;
+}
+
 /** Rebuilds the sample a delta was made from; the inverse of statsDelta(). */
 export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta): StatsSample {
   const base = prev ?? {};
@@ -90,8 +106,10 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
     const merged: StatsReport = { ...report };
     if (isPlainObject(change)) {
       for (const [name, value] of Object.entries(change)) {
-        merged[name] =
-          isPlainObject(value) && isPlainObject(report[name]) ? { ...(report[name] as object), ...value } : value;
+        const old = report[name];
+        if (value === null) delete merged[name];
+        else if (isPlainObject(value) && isPlainObject(old)) merged[name] = withoutNulls({ ...old, ...value });
+        else merged[name] = value;
       }
     }
     if (typeof timestamp === 'number' && !(isPlainObject(change) && 'timestamp' in change)) {

@@ -36,6 +36,8 @@ export interface FrameHello {
   origin: string;
   title: string;
   isTop: boolean;
+  /** when the document started loading (performance.timeOrigin), ms since epoch */
+  startTime: number;
 }
 
 export type PageToContent = { v: 1; kind: 'trace'; entries: PageEntry[] };
@@ -46,7 +48,7 @@ export type ContentToBackground =
 export type BackgroundToContent = { v: 1; kind: 'ack'; upTo: number };
 /** Asked of a tab's top frame, to find which page load a sub-frame belongs to. */
 export type TopFrameQuery = { v: 1; kind: 'whoIsTop' };
-export type TopFrameAnswer = { pageId: string; url: string; origin: string; title: string };
+export type TopFrameAnswer = { pageId: string; url: string; origin: string; title: string; startTime: number };
 
 export const TRACE_PORT_NAME = 'webrtc-trace';
 
@@ -97,6 +99,7 @@ export function parseContentToBackground(msg: unknown): ContentToBackground | nu
     if (!isObject(f) || !isString(f.frameKey) || f.frameKey.length === 0 || f.frameKey.length > 100) return null;
     if (!(f.pageId === null || isString(f.pageId))) return null;
     if (!isString(f.url) || !isString(f.origin) || !isString(f.title) || typeof f.isTop !== 'boolean') return null;
+    if (!isFiniteNumber(f.startTime)) return null;
     return msg as ContentToBackground;
   }
   if (msg.kind === 'batch' && Array.isArray(msg.entries)) {

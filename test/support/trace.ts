@@ -1,0 +1,33 @@
+// Reading stored sessions through the extension's automation API, for tests and the demo.
+
+import type { Worker } from 'playwright-core';
+import type { SessionRecord, SessionSummary } from '../../src/core/session';
+import type { StoredEvent } from '../../src/core/trace';
+
+type Api = {
+  listSessions(): Promise<SessionSummary[]>;
+  exportSession(id: string, format?: string): Promise<string>;
+  getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
+};
+
+export function listSessions(bg: Worker): Promise<SessionSummary[]> {
+  return bg.evaluate(() => (globalThis as unknown as Api).listSessions());
+}
+
+export function exportSession(bg: Worker, id: string, format = 'rtcstats'): Promise<string> {
+  return bg.evaluate(([i, f]) => (globalThis as unknown as Api).exportSession(i!, f), [id, format]);
+}
+
+export function getSessionTrace(bg: Worker, id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }> {
+  return bg.evaluate((i) => (globalThis as unknown as Api).getSessionTrace(i), id);
+}
+
+/** Number of events per `pc method`, e.g. {"PC_0 createOffer": 1}. */
+export function countMethods(events: { pc: string | null; method: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of events) {
+    const key = `${e.pc ?? '-'} ${e.method}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
