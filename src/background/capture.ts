@@ -14,19 +14,23 @@ import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions 
 
 export const stats = { malformedMessages: 0, writeErrors: 0 };
 
+/** The page load currently shown in a tab, as its top frame's content script tells it. */
+async function askTopFrame(tabId: number): Promise<TopFrameAnswer | null> {
+  try {
+    const query: TopFrameQuery = { v: PROTOCOL_VERSION, kind: 'whoIsTop' };
+    const answer = (await browser.tabs.sendMessage(tabId, query, { frameId: 0 })) as TopFrameAnswer | undefined;
+    return answer && typeof answer.pageId === 'string' ? answer : null;
+  } catch {
+    return null; // no such tab, or its top frame has no content script (e.g. capture disabled there)
+  }
+}
+
 /** Which page load a frame belongs to: its own if it is the top frame, else the top frame's. */
 async function pageOf(tabId: number, hello: FrameHello): Promise<TopFrameAnswer | null> {
   if (hello.isTop && hello.pageId) {
     return { pageId: hello.pageId, url: hello.url, origin: hello.origin, title: hello.title, startTime: hello.startTime };
   }
-  try {
-    const query: TopFrameQuery = { v: PROTOCOL_VERSION, kind: 'whoIsTop' };
-    const answer = (await browser.tabs.sendMessage(tabId, query, { frameId: 0 })) as TopFrameAnswer | undefined;
-    if (answer && typeof answer.pageId === 'string') return answer;
-  } catch {
-    // the top frame has no content script (e.g. capture disabled there)
-  }
-  return null;
+  return askTopFrame(tabId);
 }
 
 function handlePort(port: browser.Runtime.Port): void {
@@ -113,15 +117,7 @@ async function endEarlierSessions(tabId: number, currentId: string): Promise<voi
 export async function endStaleSessions(): Promise<void> {
   for (const s of await allSessions()) {
     if (s.endTime !== null) continue;
-    let live = false;
-    try {
-      const answer = (await browser.tabs.sendMessage(s.tabId, { v: PROTOCOL_VERSION, kind: 'whoIsTop' } satisfies TopFrameQuery, {
-        frameId: 0,
-      })) as TopFrameAnswer | undefined;
-      live = answer?.pageId === s.id;
-    } catch {
-      live = false;
-    }
+    const live = (await askTopFrame(s.tabId))?.pageId === s.id;
     if (!live) await endSession(s.id, s.lastEventTime);
   }
 }
