@@ -10,7 +10,9 @@ import {
   type TopFrameAnswer,
   type TopFrameQuery,
 } from '../core/trace';
-import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions } from './store';
+import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions, deleteSessions } from './store';
+import { sessionsToEvict, type Settings } from '../core/settings';
+import { loadSettings } from './settings';
 
 export const stats = { malformedMessages: 0, writeErrors: 0 };
 
@@ -84,6 +86,7 @@ function handlePort(port: browser.Runtime.Port): void {
       .then(async () => {
         const { sessionId, frameIndex } = await current;
         const upTo = await appendEntries(sessionId, frameIndex, entries);
+        maybeEnforceRetention();
         if (connected) port.postMessage({ v: PROTOCOL_VERSION, kind: 'ack', upTo } satisfies BackgroundToContent);
       })
       .catch(() => {
@@ -98,7 +101,10 @@ function handlePort(port: browser.Runtime.Port): void {
     if (!current) return;
     void queue.then(async () => {
       const { sessionId, isTop } = await current;
-      if (isTop) await endSession(sessionId, Date.now());
+      if (isTop) {
+        await endSession(sessionId, Date.now());
+        await enforceRetention();
+      }
     });
   });
 }
@@ -127,4 +133,24 @@ export function startCapture(): void {
   browser.tabs.onRemoved.addListener((tabId) => {
     void openSessionsOfTab(tabId).then((open) => Promise.all(open.map((s) => endSession(s.id, Date.now()))));
   });
+}
+
+/** Evicts the oldest whole ended sessions beyond the retention limits. */
+export async function enforceRetention(settings?: Settings): Promise<string[]> {
+  const limits = settings ?? (await loadSettings());
+  const sessions = (await allSessions()).map((s) => ({ id: s.id, startTime: s.startTime, bytes: s.bytes ?? 0, live: s.endTime === null }));
+  const evict = sessionsToEvict(sessions, limits);
+  await deleteSessions(evict);
+  return evict;
+}
+
+const RETENTION_CHECK_EVERY_MS = 30_000;
+let lastRetentionCheck = 0;
+
+/** Retention while sessions grow: at most every 30 s. */
+function maybeEnforceRetention(): void {
+  const now = Date.now();
+  if (now - lastRetentionCheck < RETENTION_CHECK_EVERY_MS) return;
+  lastRetentionCheck = now;
+  void enforceRetention().catch(() => undefined);
 }

@@ -1,11 +1,21 @@
 // The background: a Chrome service worker / Firefox event page. It may be
-// stopped at any moment; all state lives in IndexedDB (see store.ts).
+// stopped at any moment; all state lives in IndexedDB (see store.ts) and
+// storage.local (settings).
 
-import { startCapture, endStaleSessions } from './capture';
-import { registerCaptureScripts } from './registration';
+import { startCapture, endStaleSessions, enforceRetention } from './capture';
+import { applyCaptureRegistration } from './registration';
 import { installAutomationApi } from './automation';
+import { loadSettings, onSettingsChanged } from './settings';
 
 // Listeners are added synchronously so that the event that woke us is delivered.
 startCapture();
-const ready = registerCaptureScripts().then(() => endStaleSessions());
+onSettingsChanged((settings) => {
+  void applyCaptureRegistration(settings);
+  void enforceRetention(settings);
+});
+const ready = loadSettings().then(async (settings) => {
+  await applyCaptureRegistration(settings);
+  await endStaleSessions();
+  await enforceRetention(settings);
+});
 installAutomationApi(ready);

@@ -1,30 +1,42 @@
 // The page hook and the content script are registered at run time
 // (scripting.registerContentScripts) rather than declared in the manifest, so
-// that settings such as per-site enable/disable can decide which pages get a
-// hook at all, from the next page load on.
+// that settings decide which pages get a hook at all: a disabled site, or any
+// site while capture is paused, gets neither script from its next page load on.
 
 import browser from 'webextension-polyfill';
+import { siteMatchPatterns, type Settings } from '../core/settings';
 
 export const PAGE_HOOK_FILE = 'page-hook.js';
 export const CONTENT_SCRIPT_FILE = 'content.js';
 
-const COMMON = {
-  matches: ['<all_urls>'],
-  runAt: 'document_start' as const,
-  allFrames: true,
-  matchOriginAsFallback: true,
-  persistAcrossSessions: true,
-};
+type Registration = browser.Scripting.RegisteredContentScript;
 
-export async function registerCaptureScripts(): Promise<void> {
+function wantedScripts(settings: Settings): Registration[] {
+  if (settings.paused) return [];
+  const common = {
+    matches: ['<all_urls>'],
+    runAt: 'document_start' as const,
+    allFrames: true,
+    matchOriginAsFallback: true,
+    persistAcrossSessions: true,
+    ...(settings.disabledSites.length > 0 ? { excludeMatches: settings.disabledSites.flatMap(siteMatchPatterns) } : {}),
+  };
+  // The isolated script first: it then listens before the hook offers its port.
+  return [
+    { id: 'webrtc-lens-content', js: [CONTENT_SCRIPT_FILE], world: 'ISOLATED', ...common },
+    { id: 'webrtc-lens-hook', js: [PAGE_HOOK_FILE], world: 'MAIN', ...common },
+  ] as Registration[];
+}
+
+const signature = (scripts: Registration[]) =>
+  JSON.stringify(scripts.map((s) => [s.id, s.world ?? 'ISOLATED', [...(s.excludeMatches ?? [])].sort()]).sort());
+
+/** Brings the registered scripts in line with the settings (registrations persist across restarts). */
+export async function applyCaptureRegistration(settings: Settings): Promise<void> {
   const scripting = browser.scripting;
   const existing = await scripting.getRegisteredContentScripts();
-  const ids = existing.map((s) => s.id).sort().join();
-  if (ids === 'webrtc-lens-content,webrtc-lens-hook') return; // registrations persist across restarts
+  const wanted = wantedScripts(settings);
+  if (signature(existing) === signature(wanted)) return;
   if (existing.length > 0) await scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
-  // The isolated script first: it then listens before the hook offers its port.
-  await scripting.registerContentScripts([
-    { id: 'webrtc-lens-content', js: [CONTENT_SCRIPT_FILE], world: 'ISOLATED', ...COMMON },
-    { id: 'webrtc-lens-hook', js: [PAGE_HOOK_FILE], world: 'MAIN', ...COMMON },
-  ] as browser.Scripting.RegisteredContentScript[]);
+  if (wanted.length > 0) await scripting.registerContentScripts(wanted);
 }

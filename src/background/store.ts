@@ -15,6 +15,8 @@ interface StoredFrame extends FrameInfo {
 
 export interface StoredSession extends SessionRecord {
   frames: StoredFrame[];
+  /** approximate size of the stored trace (JSON characters), for retention */
+  bytes: number;
 }
 
 interface LensDB extends DBSchema {
@@ -71,6 +73,7 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
       eventCount: 0,
       statsCount: 0,
       lastEventTime: now,
+      bytes: 0,
     };
   }
   let index = session.frames.findIndex((f) => f.key === hello.frameKey);
@@ -122,7 +125,10 @@ export async function appendEntries(sessionId: string, frameIndex: number, entri
     if (e.full) event.full = true;
     fresh.push(event);
   }
-  for (const event of fresh) void events.put(event);
+  for (const event of fresh) {
+    void events.put(event);
+    session.bytes = (session.bytes ?? 0) + JSON.stringify(event).length;
+  }
   applyEventsToSession(session, fresh);
   await sessions.put(session);
   await tx.done;
@@ -155,4 +161,15 @@ export async function openSessionsOfTab(tabId: number): Promise<StoredSession[]>
 export async function sessionEvents(sessionId: string): Promise<StoredEvent[]> {
   const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
   return (await db()).getAll('events', range);
+}
+
+/** Deletes sessions with all their events. */
+export async function deleteSessions(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const tx = (await db()).transaction(['sessions', 'events'], 'readwrite');
+  for (const id of ids) {
+    void tx.objectStore('sessions').delete(id);
+    void tx.objectStore('events').delete(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
+  }
+  await tx.done;
 }

@@ -13,11 +13,13 @@ import {
   parseBackgroundToContent,
   parsePageToContent,
   type ContentToBackground,
+  type ContentToPage,
   type FrameEntry,
   type FrameHello,
   type TopFrameAnswer,
 } from '../core/trace';
 import { CONTENT_READY_EVENT, HOOK_OFFER_EVENT } from '../page/channel';
+import { SETTINGS_KEY, normalizeSettings } from '../core/settings';
 
 const FLUSH_DELAY_MS = 250;
 const MAX_BATCH = 500;
@@ -109,7 +111,15 @@ window.addEventListener(HOOK_OFFER_EVENT, (event) => {
   event.stopImmediatePropagation();
   hookPort = port;
   hookPort.onmessage = (e) => accept(e.data);
+  void sendConfig(port);
 });
+
+/** The hook's settings (its poll interval), from storage. */
+async function sendConfig(to: MessagePort): Promise<void> {
+  const stored = await browser.storage.local.get(SETTINGS_KEY);
+  const config: ContentToPage = { v: PROTOCOL_VERSION, kind: 'config', pollIntervalMs: normalizeSettings(stored[SETTINGS_KEY]).pollIntervalMs };
+  to.postMessage(config);
+}
 window.dispatchEvent(new Event(CONTENT_READY_EVENT));
 
 // Send what is pending when the page goes away.

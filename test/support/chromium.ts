@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { waitFor } from './wait';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome');
@@ -42,9 +43,15 @@ export async function launchWithExtension(options: { userDataDir?: string; withE
     args,
     ignoreDefaultArgs: withExtension ? ['--disable-extensions'] : [],
   });
+  // The newest running extension worker; after a stop, the next one to start.
+  const closed = new WeakSet<Worker>();
+  const watch = (w: Worker) => w.on('close', () => closed.add(w));
+  context.serviceWorkers().forEach(watch);
+  context.on('serviceworker', watch);
+  const isOurs = (w: Worker) => w.url().startsWith('chrome-extension://') && !closed.has(w);
   const background = async (): Promise<Worker> => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-    return existing ?? context.waitForEvent('serviceworker', { timeout: 15000 });
+    const running = context.serviceWorkers().filter(isOurs).at(-1);
+    return running ?? context.waitForEvent('serviceworker', { predicate: isOurs, timeout: 15000 });
   };
   let extensionId = '';
   if (withExtension) {
@@ -62,4 +69,27 @@ export async function launchWithExtension(options: { userDataDir?: string; withE
       if (!keepProfile) await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Stops the extension's service worker through the DevTools protocol, as
+ * Chrome does after 30 s idle; resolves once it has stopped.
+ */
+export async function stopBackground(browser: ExtensionBrowser): Promise<void> {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const cdp = await browser.context.newCDPSession(page);
+  try {
+    type Version = { versionId: string; scriptURL: string; runningStatus: string };
+    const versions = new Map<string, Version>();
+    cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
+      for (const v of e.versions) versions.set(v.versionId, v);
+    });
+    const ours = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${browser.extensionId}/`));
+    await cdp.send('ServiceWorker.enable');
+    const running = await waitFor(async () => ours().find((v) => v.runningStatus === 'running'), 'the running background');
+    await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+    await waitFor(async () => ours().some((v) => v.versionId === running.versionId && v.runningStatus === 'stopped'), 'the background to stop');
+  } finally {
+    await cdp.detach();
+  }
 }

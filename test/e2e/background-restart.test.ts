@@ -1,0 +1,67 @@
+// Nothing is lost when the background is stopped mid-call: the content
+// script resends what was not acknowledged, the background skips what it
+// already wrote.
+
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
+import { servePages, type PageServer } from '../support/server';
+import { getSessionTrace, listSessions } from '../support/trace';
+import { waitFor } from '../support/wait';
+
+const CALL_SECONDS = 60;
+const POLL_MS = 1000;
+const STOPS = 4;
+
+let server: PageServer;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  server = await servePages();
+  browser = await launchWithExtension();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is stopped ${STOPS} times`, async () => {
+  const page = await browser.context.newPage();
+  const url = `${server.origin}/call.html?seconds=${CALL_SECONDS}`;
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+
+  let stops = 0;
+  let lastStats = 0;
+  while (stops < STOPS) {
+    // Stop once the stored trace has moved on by about 10 s of samples since the last stop.
+    const session = await waitFor(
+      async () => (await listSessions(await browser.background())).find((s) => s.url === url && s.statsCount >= lastStats + 20),
+      'more stats samples',
+      { timeoutMs: 30000 },
+    );
+    lastStats = session.statsCount;
+    await stopBackground(browser);
+    stops++;
+  }
+
+  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
+    timeout: (CALL_SECONDS + 30) * 1000,
+  });
+  await page.goto('about:blank');
+  const bg = await browser.background();
+  const ended = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
+  const { events } = await getSessionTrace(bg, ended.id);
+
+  expect(stops).toBe(STOPS);
+  // every entry of the frame, exactly once
+  const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  for (const pc of ['PC_0', 'PC_1']) {
+    const times = events.filter((e) => e.pc === pc && e.method === 'getStats').map((e) => e.t);
+    expect(times.length).toBeGreaterThanOrEqual(CALL_SECONDS - 2);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * POLL_MS);
+    expect(events.filter((e) => e.pc === pc && e.method === 'close')).toHaveLength(1);
+  }
+}, 240_000);
