@@ -72,6 +72,7 @@ function handlePort(port: browser.Runtime.Port): void {
           },
           msg.frame,
         );
+        livePorts.set(sessionId, (livePorts.get(sessionId) ?? 0) + 1);
         return { sessionId, frameIndex, isTop: msg.frame.isTop };
       })();
       return;
@@ -101,13 +102,20 @@ function handlePort(port: browser.Runtime.Port): void {
     if (!current) return;
     void queue.then(async () => {
       const { sessionId, isTop } = await current;
-      if (isTop) {
+      const remaining = (livePorts.get(sessionId) ?? 1) - 1;
+      livePorts.set(sessionId, remaining);
+      // The page was left (top frame), or its last reporting frame went away.
+      if (isTop || remaining <= 0) {
+        livePorts.delete(sessionId);
         await endSession(sessionId, Date.now());
         await enforceRetention();
       }
     });
   });
 }
+
+/** Connected frames per session, in this background's lifetime (only used to notice the last one leaving). */
+const livePorts = new Map<string, number>();
 
 /** A new top-level page in a tab ends the sessions of its earlier page loads. */
 async function endEarlierSessions(tabId: number, currentId: string): Promise<void> {

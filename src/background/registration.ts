@@ -31,8 +31,20 @@ function wantedScripts(settings: Settings): Registration[] {
 const signature = (scripts: Registration[]) =>
   JSON.stringify(scripts.map((s) => [s.id, s.world ?? 'ISOLATED', [...(s.excludeMatches ?? [])].sort()]).sort());
 
-/** Brings the registered scripts in line with the settings (registrations persist across restarts). */
-export async function applyCaptureRegistration(settings: Settings): Promise<void> {
+let pending: Promise<void> = Promise.resolve();
+
+/**
+ * Brings the registered scripts in line with the settings (registrations
+ * persist across restarts). Calls run one after the other: two interleaved
+ * unregister/register rounds would fail on each other's ids.
+ */
+export function applyCaptureRegistration(settings: Settings): Promise<void> {
+  const run = pending.then(() => reconcile(settings));
+  pending = run.catch(() => undefined);
+  return run;
+}
+
+async function reconcile(settings: Settings): Promise<void> {
   const scripting = browser.scripting;
   const existing = await scripting.getRegisteredContentScripts();
   const wanted = wantedScripts(settings);

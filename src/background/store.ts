@@ -90,10 +90,8 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
       gaps: 0,
     });
   }
-  if (hello.isTop) {
-    if (hello.title) session.title = hello.title;
-    session.endTime = null; // the page is (still) there
-  }
+  if (hello.isTop && hello.title) session.title = hello.title;
+  session.endTime = null; // the page is (still) there
   await tx.store.put(session);
   await tx.done;
   return index;
