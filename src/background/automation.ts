@@ -2,7 +2,7 @@
 // Puppeteer: functions on the background's global scope (see README).
 
 import { summarizeSession, type SessionRecord, type SessionSummary } from '../core/session';
-import { compareEvents, type StoredEvent } from '../core/trace';
+import { orderEvents, type StoredEvent } from '../core/trace';
 import { exportRtcstats } from '../core/rtcstats';
 import { allSessions, getSession, sessionEvents } from './store';
 
@@ -32,7 +32,7 @@ export function installAutomationApi(ready: Promise<unknown>): void {
     async getSessionTrace(id) {
       const session = await getSession(id);
       if (!session) throw new Error(`no session with id "${id}"`);
-      return { session, events: (await sessionEvents(id)).sort(compareEvents) };
+      return { session, events: orderEvents(await sessionEvents(id)) };
     },
   };
   Object.assign(globalThis, api);

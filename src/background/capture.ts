@@ -10,7 +10,7 @@ import {
   type TopFrameAnswer,
   type TopFrameQuery,
 } from '../core/trace';
-import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions, deleteSessions } from './store';
+import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions, deleteSessions, compactSession } from './store';
 import { sessionsToEvict, type Settings } from '../core/settings';
 import { loadSettings } from './settings';
 
@@ -88,6 +88,7 @@ function handlePort(port: browser.Runtime.Port): void {
         const { sessionId, frameIndex } = await current;
         const upTo = await appendEntries(sessionId, frameIndex, entries);
         maybeEnforceRetention();
+        maybeCompact(sessionId);
         if (connected) port.postMessage({ v: PROTOCOL_VERSION, kind: 'ack', upTo } satisfies BackgroundToContent);
       })
       .catch(() => {
@@ -107,7 +108,7 @@ function handlePort(port: browser.Runtime.Port): void {
       // The page was left (top frame), or its last reporting frame went away.
       if (isTop || remaining <= 0) {
         livePorts.delete(sessionId);
-        await endSession(sessionId, Date.now());
+        await finishSession(sessionId, Date.now());
         await enforceRetention();
       }
     });
@@ -117,10 +118,17 @@ function handlePort(port: browser.Runtime.Port): void {
 /** Connected frames per session, in this background's lifetime (only used to notice the last one leaving). */
 const livePorts = new Map<string, number>();
 
+/** Ends a session and compacts what it stored. */
+async function finishSession(sessionId: string, endTime: number): Promise<void> {
+  await endSession(sessionId, endTime);
+  lastCompaction.delete(sessionId);
+  await compactSession(sessionId, Infinity);
+}
+
 /** A new top-level page in a tab ends the sessions of its earlier page loads. */
 async function endEarlierSessions(tabId: number, currentId: string): Promise<void> {
   for (const s of await openSessionsOfTab(tabId)) {
-    if (s.id !== currentId) await endSession(s.id, s.lastEventTime);
+    if (s.id !== currentId) await finishSession(s.id, s.lastEventTime);
   }
 }
 
@@ -132,14 +140,14 @@ export async function endStaleSessions(): Promise<void> {
   for (const s of await allSessions()) {
     if (s.endTime !== null) continue;
     const live = (await askTopFrame(s.tabId))?.pageId === s.id;
-    if (!live) await endSession(s.id, s.lastEventTime);
+    if (!live) await finishSession(s.id, s.lastEventTime);
   }
 }
 
 export function startCapture(): void {
   browser.runtime.onConnect.addListener(handlePort);
   browser.tabs.onRemoved.addListener((tabId) => {
-    void openSessionsOfTab(tabId).then((open) => Promise.all(open.map((s) => endSession(s.id, Date.now()))));
+    void openSessionsOfTab(tabId).then((open) => Promise.all(open.map((s) => finishSession(s.id, Date.now()))));
   });
 }
 
@@ -161,4 +169,29 @@ function maybeEnforceRetention(): void {
   if (now - lastRetentionCheck < RETENTION_CHECK_EVERY_MS) return;
   lastRetentionCheck = now;
   void enforceRetention().catch(() => undefined);
+}
+
+const COMPACT_EVERY_MS = 60_000;
+/** Raw events younger than this stay raw (the live view reads them cheaply). */
+const COMPACT_OLDER_THAN_MS = 15_000;
+const lastCompaction = new Map<string, number>();
+
+/** Compaction of a live session's older events: at most once a minute per session. */
+function maybeCompact(sessionId: string): void {
+  const now = Date.now();
+  const last = lastCompaction.get(sessionId);
+  if (last === undefined) {
+    lastCompaction.set(sessionId, now); // the first minute stays raw
+    return;
+  }
+  if (now - last < COMPACT_EVERY_MS) return;
+  lastCompaction.set(sessionId, now);
+  void compactSession(sessionId, now - COMPACT_OLDER_THAN_MS).catch(() => undefined);
+}
+
+/** Compacts ended sessions that still hold raw events (e.g. the background stopped before it could). */
+export async function compactEndedSessions(): Promise<void> {
+  for (const s of await allSessions()) {
+    if (s.endTime !== null && s.rawBytes > 0) await compactSession(s.id, Infinity);
+  }
 }

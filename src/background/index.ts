@@ -2,7 +2,7 @@
 // stopped at any moment; all state lives in IndexedDB (see store.ts) and
 // storage.local (settings).
 
-import { startCapture, endStaleSessions, enforceRetention } from './capture';
+import { startCapture, endStaleSessions, enforceRetention, compactEndedSessions } from './capture';
 import { applyCaptureRegistration } from './registration';
 import { installAutomationApi } from './automation';
 import { loadSettings, onSettingsChanged } from './settings';
@@ -16,6 +16,7 @@ onSettingsChanged((settings) => {
 const ready = loadSettings().then(async (settings) => {
   await applyCaptureRegistration(settings);
   await endStaleSessions();
+  await compactEndedSessions();
   await enforceRetention(settings);
 });
 installAutomationApi(ready);

@@ -3,7 +3,9 @@
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { FrameInfo, SessionRecord } from '../core/session';
-import { applyEventsToSession } from '../core/session';
+import { applyEventsToSession, completeStatsSamples } from '../core/session';
+import { decodeChunk, encodeChunk } from '../core/chunk';
+import type { StatsSample } from '../core/stats-delta';
 import { qualifiedPcId, type FrameEntry, type FrameHello, type StoredEvent } from '../core/trace';
 
 interface StoredFrame extends FrameInfo {
@@ -15,14 +17,26 @@ interface StoredFrame extends FrameInfo {
 
 export interface StoredSession extends SessionRecord {
   frames: StoredFrame[];
-  /** approximate size of the stored trace (JSON characters), for retention */
-  bytes: number;
+}
+
+/** A compacted run of one frame's events (see src/core/chunk.ts). */
+interface StoredChunk {
+  sessionId: string;
+  frame: number;
+  fromSeq: number;
+  toSeq: number;
+  data: Uint8Array;
 }
 
 interface LensDB extends DBSchema {
   sessions: { key: string; value: StoredSession; indexes: { byTab: number; byStart: number } };
+  /** events as they arrive; compacted into chunks once they are older */
   events: { key: [string, number, number]; value: StoredEvent };
+  chunks: { key: [string, number, number]; value: StoredChunk };
 }
+
+const sessionRange = (id: string) => IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]);
+const eventBytes = (e: StoredEvent) => JSON.stringify(e).length;
 
 export interface SessionOrigin {
   sessionId: string;
@@ -46,6 +60,7 @@ function db(): Promise<IDBPDatabase<LensDB>> {
       sessions.createIndex('byTab', 'tabId');
       sessions.createIndex('byStart', 'startTime');
       database.createObjectStore('events', { keyPath: ['sessionId', 'frame', 'seq'] });
+      database.createObjectStore('chunks', { keyPath: ['sessionId', 'frame', 'fromSeq'] });
     },
   });
   return dbPromise;
@@ -74,6 +89,7 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
       statsCount: 0,
       lastEventTime: now,
       bytes: 0,
+      rawBytes: 0,
     };
   }
   let index = session.frames.findIndex((f) => f.key === hello.frameKey);
@@ -125,7 +141,9 @@ export async function appendEntries(sessionId: string, frameIndex: number, entri
   }
   for (const event of fresh) {
     void events.put(event);
-    session.bytes = (session.bytes ?? 0) + JSON.stringify(event).length;
+    const size = eventBytes(event);
+    session.bytes += size;
+    session.rawBytes += size;
   }
   applyEventsToSession(session, fresh);
   await sessions.put(session);
@@ -156,18 +174,69 @@ export async function openSessionsOfTab(tabId: number): Promise<StoredSession[]>
   return all.filter((s) => s.endTime === null);
 }
 
+/** All events of a session, compacted or not, unordered (see orderEvents). */
 export async function sessionEvents(sessionId: string): Promise<StoredEvent[]> {
-  const range = IDBKeyRange.bound([sessionId, -Infinity, -Infinity], [sessionId, Infinity, Infinity]);
-  return (await db()).getAll('events', range);
+  const database = await db();
+  const [raw, chunks] = await Promise.all([database.getAll('events', sessionRange(sessionId)), database.getAll('chunks', sessionRange(sessionId))]);
+  const decoded = await Promise.all(chunks.map((c) => decodeChunk(c.data, c.sessionId, c.frame)));
+  return [...decoded.flat(), ...raw];
 }
 
 /** Deletes sessions with all their events. */
 export async function deleteSessions(ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const tx = (await db()).transaction(['sessions', 'events'], 'readwrite');
+  const tx = (await db()).transaction(['sessions', 'events', 'chunks'], 'readwrite');
   for (const id of ids) {
     void tx.objectStore('sessions').delete(id);
-    void tx.objectStore('events').delete(IDBKeyRange.bound([id, -Infinity, -Infinity], [id, Infinity, Infinity]));
+    void tx.objectStore('events').delete(sessionRange(id));
+    void tx.objectStore('chunks').delete(sessionRange(id));
   }
   await tx.done;
+}
+
+/**
+ * Moves a session's raw events older than `before` into gzip-compressed
+ * chunks, one per frame. Safe to interrupt: the chunk and the removal of the
+ * raw events it holds are written in one transaction.
+ */
+export async function compactSession(sessionId: string, before: number): Promise<void> {
+  const database = await db();
+  const session = await database.get('sessions', sessionId);
+  if (!session || session.rawBytes === 0) return;
+  const raw = await database.getAll('events', sessionRange(sessionId)); // in key order: frame, then seq
+  for (let frame = 0; frame < session.frames.length; frame++) {
+    const own = raw.filter((e) => e.frame === frame);
+    const cut = own.findIndex((e) => e.t >= before);
+    const run = cut < 0 ? own : own.slice(0, cut);
+    if (run.length === 0) continue;
+    const data = await encodeChunk(run, await lastSamples(sessionId, frame));
+    const from = run[0]!.seq;
+    const to = run.at(-1)!.seq;
+    const size = run.reduce((sum, e) => sum + eventBytes(e), 0);
+    const range = IDBKeyRange.bound([sessionId, frame, from], [sessionId, frame, to]);
+    const tx = database.transaction(['sessions', 'events', 'chunks'], 'readwrite');
+    const current = await tx.objectStore('sessions').get(sessionId);
+    // Deleted meanwhile, or another compaction took these events first: leave it to that one.
+    if (!current || (await tx.objectStore('events').count(range)) !== run.length) {
+      await tx.done;
+      return;
+    }
+    void tx.objectStore('chunks').put({ sessionId, frame, fromSeq: from, toSeq: to, data });
+    void tx.objectStore('events').delete(range);
+    current.rawBytes -= size;
+    current.bytes += data.byteLength - size;
+    await tx.objectStore('sessions').put(current);
+    await tx.done;
+  }
+}
+
+/** Each connection's complete getStats sample at the end of a frame's chunks. */
+async function lastSamples(sessionId: string, frame: number): Promise<Map<string, StatsSample>> {
+  const range = IDBKeyRange.bound([sessionId, frame, -Infinity], [sessionId, frame, Infinity]);
+  const chunks = await (await db()).getAll('chunks', range);
+  const last = new Map<string, StatsSample>();
+  for (const chunk of chunks) {
+    for (const { event, sample } of completeStatsSamples(await decodeChunk(chunk.data, sessionId, frame))) last.set(event.pc!, sample);
+  }
+  return last;
 }

@@ -9,10 +9,17 @@
 import type { SessionRecord } from './session';
 import { completeStatsSamples } from './session';
 import { statsDelta, applyStatsDelta, type StatsSample, type StatsDelta } from './stats-delta';
-import { compareEvents, type StoredEvent } from './trace';
+import { orderEvents, type StoredEvent } from './trace';
 
 export const RTCSTATS_MAGIC = 'RTCStatsDump';
 export const RTCSTATS_FILE_FORMAT = 3;
+/**
+ * Correlation id on a getStats line whose value is a complete sample rather
+ * than a delta. rtcstats readers ignore it (and merge the sample into the
+ * previous one, so a property that disappeared keeps its old value there);
+ * our reader replaces the previous sample, which is exact.
+ */
+export const FULL_SAMPLE_MARK = 'full';
 
 export interface RtcstatsMetadata {
   fileFormat: number;
@@ -24,7 +31,7 @@ export interface RtcstatsMetadata {
 }
 
 export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): string {
-  const ordered = [...events].sort(compareEvents);
+  const ordered = orderEvents(events);
   const metadata: RtcstatsMetadata = {
     fileFormat: RTCSTATS_FILE_FORMAT,
     url: session.url,
@@ -45,12 +52,15 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
   let lastTime = 0;
   for (const e of ordered) {
     let value = e.value;
+    let extra = e.extra ?? [];
     const sample = complete.get(e);
     if (sample && e.pc !== null) {
-      value = statsDelta(lastExported.get(e.pc), sample) ?? sample;
+      const delta = statsDelta(lastExported.get(e.pc), sample);
+      value = delta ?? sample;
+      if (delta === null) extra = [FULL_SAMPLE_MARK];
       lastExported.set(e.pc, sample);
     }
-    const line: unknown[] = [e.method, e.pc, value ?? null, ...(e.extra ?? []), e.t - lastTime];
+    const line: unknown[] = [e.method, e.pc, value ?? null, ...extra, e.t - lastTime];
     lastTime = e.t;
     lines.push(JSON.stringify(line));
   }
@@ -140,7 +150,7 @@ export function readRtcstats(text: string): RtcstatsDump {
     const pcId = pc === null || pc === undefined ? null : String(pc);
     let v = value;
     if (method === 'getStats' && pcId !== null && v && typeof v === 'object') {
-      const sample = applyStatsDelta(lastSample.get(pcId), v as StatsDelta);
+      const sample = extra.includes(FULL_SAMPLE_MARK) ? (v as StatsSample) : applyStatsDelta(lastSample.get(pcId), v as StatsDelta);
       lastSample.set(pcId, sample);
       v = sample;
     }

@@ -41,12 +41,28 @@ export interface SessionRecord {
   statsCount: number;
   /** time of the newest stored event */
   lastEventTime: number;
+  /** size on disk in bytes: raw events (as JSON) plus compacted chunks */
+  bytes: number;
+  /** the part of `bytes` still in raw events, not yet compacted */
+  rawBytes: number;
 }
 
 /** The summary the automation API's listSessions() returns. */
 export type SessionSummary = Pick<
   SessionRecord,
-  'id' | 'tabId' | 'url' | 'origin' | 'title' | 'startTime' | 'endTime' | 'eventCount' | 'statsCount' | 'userAgent' | 'extensionVersion'
+  | 'id'
+  | 'tabId'
+  | 'url'
+  | 'origin'
+  | 'title'
+  | 'startTime'
+  | 'endTime'
+  | 'eventCount'
+  | 'statsCount'
+  | 'userAgent'
+  | 'extensionVersion'
+  | 'bytes'
+  | 'rawBytes'
 > & { connections: string[]; frames: number };
 
 export function summarizeSession(s: SessionRecord): SessionSummary {
@@ -62,6 +78,8 @@ export function summarizeSession(s: SessionRecord): SessionSummary {
     statsCount: s.statsCount,
     userAgent: s.userAgent,
     extensionVersion: s.extensionVersion,
+    bytes: s.bytes,
+    rawBytes: s.rawBytes,
     connections: s.connections.map((c) => c.id),
     frames: s.frames.length,
   };

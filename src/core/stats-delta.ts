@@ -6,11 +6,10 @@
 // A delta holds, per id: the properties that changed (nested objects only the
 // changed keys), `null` for a report that disappeared, and under the key `t`
 // the newest report timestamp; a report whose timestamp equals `t` omits it.
-// A property (or nested key) that disappeared is written as `null`: stats
-// values are never null in WebRTC, and the rtcstats reader then shows "no
-// value" instead of the stale one. Changes that still cannot be expressed
-// (a literal null value, an object turning into a primitive) make
-// statsDelta() return null, and the caller sends the full sample instead.
+// Some changes cannot be said that way, or the rtcstats reader would merge
+// them wrongly: a property that disappeared, an array or object turning into
+// something else. statsDelta() returns null for those, and the caller sends
+// the complete sample instead (marked as such).
 
 export type StatsValue = unknown;
 export type StatsReport = { [property: string]: StatsValue };
@@ -24,10 +23,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function hasNull(report: StatsReport): boolean {
-  return Object.values(report).some((v) => v === null || (isPlainObject(v) && Object.values(v).includes(null)));
-}
-
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
@@ -35,7 +30,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 /** The delta that turns `prev` into `next`, or null when only a full sample can say it. */
 export function statsDelta(prev: StatsSample | undefined, next: StatsSample): StatsDelta | null {
   if (!prev) return null;
-  if (DELTA_TIMESTAMP_KEY in next) return null; // an id that would collide with the timestamp key
+  // an id that would collide with the timestamp key
+  if (DELTA_TIMESTAMP_KEY in next || DELTA_TIMESTAMP_KEY in prev) return null;
   let newest = -Infinity;
   for (const report of Object.values(next)) {
     const ts = report.timestamp;
@@ -46,53 +42,48 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
     if (!(id in next)) delta[id] = null;
   }
   for (const [id, report] of Object.entries(next)) {
+    if (newest !== -Infinity && !('timestamp' in report)) return null; // it would get the common one
     const base = prev[id];
     if (!base) {
-      if (!('timestamp' in report) && newest !== -Infinity) return null;
-      if (hasNull(report)) return null;
       const copy = { ...report };
       if (copy.timestamp === newest) delete copy.timestamp;
       delta[id] = copy;
       continue;
     }
-    const changed: StatsReport = {};
-    for (const name of Object.keys(base)) {
-      if (!(name in report)) changed[name] = null;
-    }
-    for (const [name, value] of Object.entries(report)) {
-      if (name === 'timestamp') continue;
-      if (value === null) return null; // would read as "removed"
-      const old = base[name];
-      if (sameJson(old, value)) continue;
-      if (isPlainObject(value) && isPlainObject(old)) {
-        const nested: Record<string, unknown> = {};
-        for (const key of Object.keys(old)) if (!(key in value)) nested[key] = null;
-        for (const [key, v] of Object.entries(value)) {
-          if (v === null) return null;
-          if (!sameJson(old[key], v)) nested[key] = v;
-        }
-        changed[name] = nested;
-      } else if (typeof old === 'object' && old !== null && !Array.isArray(old)) {
-        return null; // object → non-object is merged wrongly by the reader
-      } else if (old === null && !(isPlainObject(value) || Array.isArray(value))) {
-        return null; // the reader merges a null base as an object
-      } else {
-        changed[name] = value;
-      }
-    }
+    const changed = reportDelta(base, report);
+    if (changed === null) return null;
     // Timestamps: omitted when equal to the common one, kept otherwise
     // (also for an otherwise unchanged report, whose timestamp would be overwritten).
     if ('timestamp' in report && report.timestamp !== newest) changed.timestamp = report.timestamp;
-    else if (!('timestamp' in report) && newest !== -Infinity) return null;
     if (Object.keys(changed).length > 0) delta[id] = changed;
   }
   if (newest !== -Infinity) delta[DELTA_TIMESTAMP_KEY] = newest;
   return delta;
 }
 
-function withoutNulls(o: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(o)) if (o[key] === null) delete o[key];
-  return o;
+/** The changed properties of one report (timestamp aside), or null when they cannot be a delta. */
+function reportDelta(base: StatsReport, report: StatsReport): StatsReport | null {
+  for (const name of Object.keys(base)) if (!(name in report)) return null; // vanished property
+  const changed: StatsReport = {};
+  for (const [name, value] of Object.entries(report)) {
+    if (name === 'timestamp') continue;
+    const old = base[name];
+    if (sameJson(old, value)) continue;
+    if (typeof old !== 'object' || Array.isArray(value)) {
+      changed[name] = value; // the reader takes the new value as it is
+    } else if (isPlainObject(old) && isPlainObject(value)) {
+      // the reader merges nested objects: send the changed keys only
+      const nested: Record<string, unknown> = {};
+      for (const key of Object.keys(old)) if (!(key in value)) return null;
+      for (const [key, v] of Object.entries(value)) if (!sameJson(old[key], v)) nested[key] = v;
+      changed[name] = nested;
+    } else if (old === null && isPlainObject(value)) {
+      changed[name] = value;
+    } else {
+      return null; // an object or array turning into something else would be merged into the old value
+    }
+  }
+  return changed;
 }
 
 /** Rebuilds the sample a delta was made from; the inverse of statsDelta(). */
@@ -107,9 +98,7 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
     if (isPlainObject(change)) {
       for (const [name, value] of Object.entries(change)) {
         const old = report[name];
-        if (value === null) delete merged[name];
-        else if (isPlainObject(value) && isPlainObject(old)) merged[name] = withoutNulls({ ...old, ...value });
-        else merged[name] = value;
+        merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
       }
     }
     if (typeof timestamp === 'number' && !(isPlainObject(change) && 'timestamp' in change)) {

@@ -77,14 +77,14 @@ function isPageEntryLike(e: unknown): e is PageEntry {
   if (!isString(e.m) || e.m.length === 0 || e.m.length > MAX_METHOD_LENGTH) return false;
   if (!(e.pc === null || (isString(e.pc) && e.pc.length <= MAX_METHOD_LENGTH))) return false;
   if (!isFiniteNumber(e.t)) return false;
-  if (e.x !== undefined && !(Array.isArray(e.x) && e.x.every((i) => isString(i) || isFiniteNumber(i)))) return false;
+  if (e.x !== undefined && !(Array.isArray(e.x) && Array.from(e.x).every((i) => isString(i) || isFiniteNumber(i)))) return false;
   if (e.full !== undefined && e.full !== true) return false;
   return 'v' in e;
 }
 
 export function parsePageToContent(msg: unknown): PageToContent | null {
   if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'trace' || !Array.isArray(msg.entries)) return null;
-  return msg.entries.every(isPageEntryLike) ? (msg as PageToContent) : null;
+  return Array.from(msg.entries).every(isPageEntryLike) ? (msg as PageToContent) : null;
 }
 
 export function parseContentToPage(msg: unknown): ContentToPage | null {
@@ -103,7 +103,7 @@ export function parseContentToBackground(msg: unknown): ContentToBackground | nu
     return msg as ContentToBackground;
   }
   if (msg.kind === 'batch' && Array.isArray(msg.entries)) {
-    const ok = msg.entries.every((e) => isPageEntryLike(e) && Number.isSafeInteger((e as FrameEntry).s) && (e as FrameEntry).s > 0);
+    const ok = Array.from(msg.entries).every((e) => isPageEntryLike(e) && Number.isSafeInteger((e as FrameEntry).s) && (e as FrameEntry).s > 0);
     return ok ? (msg as ContentToBackground) : null;
   }
   return null;
@@ -123,7 +123,28 @@ export function qualifiedPcId(frameIndex: number, pcId: string): string {
   return frameIndex === 0 ? pcId : `f${frameIndex}-${pcId}`;
 }
 
-/** Order of a session's events: by wall clock, then frame, then sequence. */
-export function compareEvents(a: StoredEvent, b: StoredEvent): number {
-  return a.t - b.t || a.frame - b.frame || a.seq - b.seq;
+/**
+ * A session's trace in order: each frame's events in sequence order (which
+ * getStats deltas depend on, even if the wall clock stepped back), frames
+ * merged by wall clock (ties: the lower frame first).
+ */
+export function orderEvents(events: readonly StoredEvent[]): StoredEvent[] {
+  const runs = new Map<number, StoredEvent[]>();
+  for (const e of events) {
+    const run = runs.get(e.frame);
+    if (run) run.push(e);
+    else runs.set(e.frame, [e]);
+  }
+  const queues = [...runs.entries()].sort((a, b) => a[0] - b[0]).map(([, run]) => run.sort((a, b) => a.seq - b.seq));
+  const heads = queues.map(() => 0);
+  const out: StoredEvent[] = [];
+  while (out.length < events.length) {
+    let pick = -1;
+    for (let q = 0; q < queues.length; q++) {
+      const head = queues[q]![heads[q]!];
+      if (head && (pick < 0 || head.t < queues[pick]![heads[pick]!]!.t)) pick = q;
+    }
+    out.push(queues[pick]![heads[pick]!++]!);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../src/core/trace';
 const session: SessionRecord = {
   id: 's1', tabId: 7, url: 'https://example.com/call', origin: 'https://example.com', title: 'Call',
   startTime: 1_700_000_000_000, endTime: 1_700_000_030_000, userAgent: 'UA/1', extensionVersion: '0.1.0',
-  frames: [], connections: [], tags: {}, eventCount: 0, statsCount: 0, lastEventTime: 0,
+  frames: [], connections: [], tags: {}, eventCount: 0, statsCount: 0, lastEventTime: 0, bytes: 0, rawBytes: 0,
 };
 
 let seq = 0;

@@ -1,0 +1,164 @@
+// `npm run bench`: figures of cost, measured in one run against a baseline.
+//
+//  1. Page main-thread busy time (DevTools protocol Performance.getMetrics
+//     TaskDuration) during the same two-connection audio+video call, with
+//     and without the extension, at 1 s polling: the extension's cost per
+//     second of call. Target: under 5 ms/s.
+//  2. Storage per connection-minute of the captured session, against the
+//     webrtc-internals dumps of ../shared/fixtures. Target: under 30 KB.
+//
+// BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 2)
+// how many times each variant runs (alternating; medians are reported).
+
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { launchWithExtension } from '../support/chromium';
+import { servePages } from '../support/server';
+import { getSessionTrace, listSessions } from '../support/trace';
+import { waitFor } from '../support/wait';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/dumps');
+
+interface CallCost {
+  busyMs: number;
+  callSeconds: number;
+  sessionBytes?: number;
+  storageBytes?: number;
+  connectionMinutes?: number;
+}
+
+type CallWindow = { call: { state: string; connectedAt: number; endedAt: number } };
+
+async function measureCall(withExtension: boolean): Promise<CallCost> {
+  const server = await servePages();
+  const browser = await launchWithExtension({ withExtension });
+  try {
+    const bg = withExtension ? await browser.background() : null;
+    const usage = () => bg!.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    const usageBefore = bg ? await usage() : 0;
+    const page = await browser.context.newPage();
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskDuration = async () =>
+      ((await cdp.send('Performance.getMetrics')).metrics as { name: string; value: number }[]).find((m) => m.name === 'TaskDuration')!.value;
+    const url = `${server.origin}/call.html?seconds=${seconds}`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    const busyStart = await taskDuration();
+    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'ended', null, { timeout: (seconds + 30) * 1000 });
+    const busyEnd = await taskDuration();
+    const call = await page.evaluate(() => (window as unknown as CallWindow).call);
+    const cost: CallCost = { busyMs: (busyEnd - busyStart) * 1000, callSeconds: (call.endedAt - call.connectedAt) / 1000 };
+    if (bg) {
+      await page.goto('about:blank');
+      // ended and compacted
+      const summary = await waitFor(
+        async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null && s.rawBytes === 0),
+        'the session to be ended and compacted',
+      );
+      const { session, events } = await getSessionTrace(bg, summary.id);
+      const minutes = session.connections.reduce((sum, c) => {
+        const times = events.filter((e) => e.pc === c.id).map((e) => e.t);
+        return sum + (Math.max(...times) - Math.min(...times)) / 60000;
+      }, 0);
+      cost.sessionBytes = session.bytes;
+      cost.storageBytes = (await usage()) - usageBefore;
+      cost.connectionMinutes = minutes;
+    }
+    return cost;
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Bytes per connection-minute of a webrtc-internals dump: file size over the connections' stats time spans. */
+function internalsBaseline(file: string): { bytesPerConnMinute: number; connectionMinutes: number } {
+  const dump = JSON.parse(readFileSync(file, 'utf8')) as {
+    PeerConnections: Record<string, { stats: Record<string, { values?: string }> }>;
+  };
+  let minutes = 0;
+  for (const pc of Object.values(dump.PeerConnections)) {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const [key, series] of Object.entries(pc.stats)) {
+      if (!key.endsWith('-timestamp') || !series.values) continue;
+      const values = JSON.parse(series.values) as number[];
+      first = Math.min(first, values[0]!);
+      last = Math.max(last, values.at(-1)!);
+    }
+    if (last > first) minutes += (last - first) / 60000;
+  }
+  return { bytesPerConnMinute: statSync(file).size / minutes, connectionMinutes: minutes };
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
+      `${rounds} round(s) of (without, with) the extension, medians reported.\n`,
+  );
+  const runsWithout: CallCost[] = [];
+  const runsWith: CallCost[] = [];
+  for (let r = 0; r < rounds; r++) {
+    runsWithout.push(await measureCall(false));
+    runsWith.push(await measureCall(true));
+  }
+  const perSecond = (c: CallCost) => c.busyMs / c.callSeconds;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const busyWithout = median(runsWithout.map(perSecond));
+  const busyWith = median(runsWith.map(perSecond));
+  const added = busyWith - busyWithout;
+  const withExt = runsWith.at(-1)!;
+  const without = runsWithout.at(-1)!;
+
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  const perConnMinute = median(runsWith.map((c) => (c.sessionBytes ?? 0) / (c.connectionMinutes ?? 1)));
+  const storagePerConnMinute = median(runsWith.map((c) => (c.storageBytes ?? 0) / (c.connectionMinutes ?? 1)));
+  const baseline = internalsBaseline(resolve(FIXTURES, 'internals/chrome147-two-pc-loopback.json'));
+
+  console.log(row(['figure', 'without extension', 'with extension', 'difference / ratio', 'target']));
+  console.log(row(['---', '---', '---', '---', '---']));
+  console.log(
+    row([
+      'page main-thread busy, ms per s of call',
+      busyWithout.toFixed(2),
+      busyWith.toFixed(2),
+      `${added >= 0 ? '+' : ''}${added.toFixed(2)} ms/s`,
+      '< 5 ms/s added',
+    ]),
+  );
+  console.log(
+    row([
+      'stored trace per connection-minute (gzip chunks)',
+      `webrtc-internals dump: ${kb(baseline.bytesPerConnMinute)}`,
+      kb(perConnMinute),
+      `${(perConnMinute / baseline.bytesPerConnMinute).toFixed(3)}× the dump`,
+      '< 30 KB',
+    ]),
+  );
+  console.log(
+    row([
+      'IndexedDB usage growth per connection-minute (navigator.storage.estimate; includes space freed but not yet reclaimed)',
+      '',
+      kb(storagePerConnMinute),
+      `${(storagePerConnMinute / baseline.bytesPerConnMinute).toFixed(3)}× the dump`,
+      '< 30 KB',
+    ]),
+  );
+  console.log(`\nCall lengths (last round): ${without.callSeconds.toFixed(1)} s / ${withExt.callSeconds.toFixed(1)} s; ` +
+    `connection-minutes stored: ${(withExt.connectionMinutes ?? 0).toFixed(2)}; baseline dump: ${baseline.connectionMinutes.toFixed(2)} connection-minutes.`);
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exitCode = 1;
+});
