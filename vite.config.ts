@@ -30,15 +30,51 @@ function standaloneScripts(entries: Record<string, string>): Plugin {
   };
 }
 
-export default defineConfig({
-  plugins: [
-    crx({ manifest: manifest as ManifestV3Export }),
-    standaloneScripts({ 'page-hook.js': 'src/page/hook.ts', 'content.js': 'src/content/index.ts' }),
-  ],
-  build: {
-    outDir: 'dist/chrome',
-    emptyOutDir: true,
-    target: ['chrome121', 'firefox128'],
-    minify: false,
-  },
+/** The add-on's id in Firefox (it keys its storage, so it must never change). */
+const GECKO_ID = 'webrtc-lens@example.org';
+
+/**
+ * manifest.json is written for Chrome; Firefox (ESR 128+) gets a manifest
+ * derived from it: the background as an event page (`background.scripts`,
+ * loaded as an ES module, which Firefox supports since 112) instead of a
+ * service worker, its add-on id and minimum version, the data collection
+ * declaration (nothing is collected or sent anywhere), and no Chrome-only keys.
+ */
+function firefoxManifest(chrome: typeof manifest): ManifestV3Export {
+  const { minimum_chrome_version: _chromeOnly, background, ...common } = chrome;
+  return {
+    ...common,
+    background: { scripts: [background.service_worker], type: 'module' },
+    browser_specific_settings: {
+      gecko: {
+        id: GECKO_ID,
+        strict_min_version: '128.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+    },
+  } as ManifestV3Export;
+}
+
+// `vite build` writes dist/chrome; `vite build --mode firefox` writes dist/firefox.
+export default defineConfig(({ mode }) => {
+  const firefox = mode === 'firefox';
+  return {
+    plugins: [
+      crx({
+        manifest: firefox ? firefoxManifest(manifest) : (manifest as ManifestV3Export),
+        browser: firefox ? 'firefox' : 'chrome',
+      }),
+      standaloneScripts({ 'page-hook.js': 'src/page/hook.ts', 'content.js': 'src/content/index.ts' }),
+    ],
+    build: {
+      outDir: firefox ? 'dist/firefox' : 'dist/chrome',
+      emptyOutDir: true,
+      target: ['chrome121', 'firefox128'],
+      minify: false,
+      rollupOptions: {
+        // the automation page (src/core/automation.ts); not listed in the manifest
+        input: { automation: 'src/ui/automation.html' },
+      },
+    },
+  };
 });

@@ -1,10 +1,17 @@
 // The automation API for QA teams who drive browsers with Playwright or
-// Puppeteer: functions on the background's global scope (see README).
+// Puppeteer: functions on the background's global scope (see README), and the
+// same functions for the extension's automation page (src/ui/automation.ts),
+// which forwards them here over runtime messaging.
 
+import browser from 'webextension-polyfill';
 import { summarizeSession, type SessionRecord, type SessionSummary } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
 import { exportRtcstats } from '../core/rtcstats';
-import { allSessions, getSession, sessionEvents } from './store';
+import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
+import { loadSettings, saveSettings } from './settings';
+import { applyCaptureRegistration } from './registration';
+import type { Settings } from '../core/settings';
+import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationFunction } from '../core/automation';
 
 export type ExportFormat = 'rtcstats';
 
@@ -15,6 +22,10 @@ export interface AutomationApi {
   exportSession(id: string, format?: ExportFormat): Promise<string>;
   /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
   getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
+  deleteSession(id: string): Promise<void>;
+  getSettings(): Promise<Settings>;
+  /** Merges the change (values are clamped to their bounds); applies from the next page load on. */
+  setSettings(change: Partial<Settings>): Promise<Settings>;
 }
 
 export function installAutomationApi(ready: Promise<unknown>): void {
@@ -34,6 +45,40 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       if (!session) throw new Error(`no session with id "${id}"`);
       return { session, events: orderEvents(await sessionEvents(id)) };
     },
+    deleteSession: (id) => deleteSessions([id]),
+    getSettings: loadSettings,
+    async setSettings(change) {
+      const settings = await saveSettings(change);
+      await applyCaptureRegistration(settings); // before resolving, so the next page load sees it
+      return settings;
+    },
   };
   Object.assign(globalThis, api);
+  // The automation page (src/core/automation.ts). Calls are answered only for the
+  // extension's own pages: content scripts (and so web pages) never get an answer.
+  browser.runtime.onMessage.addListener((msg: unknown, sender: browser.Runtime.MessageSender) => {
+    if (isOpenAutomationPage(msg)) {
+      void openAutomationPage(sender).catch(() => undefined);
+      return undefined;
+    }
+    const call = parseAutomationCall(msg);
+    if (!call || !fromExtensionPage(sender)) return undefined;
+    return (api[call.fn] as (...args: unknown[]) => Promise<unknown>)(...call.args);
+  });
+}
+
+// AUTOMATION_FUNCTIONS (src/core/automation.ts) and AutomationApi must name the same functions.
+type Unlisted = Exclude<keyof AutomationApi, AutomationFunction> | Exclude<AutomationFunction, keyof AutomationApi>;
+const _sameFunctions: [Unlisted] extends [never] ? true : false = true;
+
+function fromExtensionPage(sender: browser.Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL('/'));
+}
+
+/** Development installs only: the asking tab (its top frame) is navigated to the automation page. */
+async function openAutomationPage(sender: browser.Runtime.MessageSender): Promise<void> {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId !== 0) return;
+  if ((await browser.management.getSelf()).installType !== 'development') return;
+  await browser.tabs.update(tabId, { url: browser.runtime.getURL(AUTOMATION_PAGE) });
 }

@@ -19,6 +19,7 @@ import {
   type TopFrameAnswer,
 } from '../core/trace';
 import { CONTENT_READY_EVENT, HOOK_OFFER_EVENT } from '../page/channel';
+import { OPEN_AUTOMATION_EVENT, type OpenAutomationPage } from '../core/automation';
 import { SETTINGS_KEY, normalizeSettings } from '../core/settings';
 
 const FLUSH_DELAY_MS = 250;
@@ -122,13 +123,29 @@ async function sendConfig(to: MessagePort): Promise<void> {
 }
 window.dispatchEvent(new Event(CONTENT_READY_EVENT));
 
-// Send what is pending when the page goes away.
-window.addEventListener('pagehide', () => flush());
+// Send what is pending when the page goes away, then close the port: that tells
+// the background the page was left. Chrome closes the ports of a page entering
+// the back/forward cache by itself; Firefox keeps them open until the cached
+// page is evicted. A page restored from the cache reconnects with its next entries.
+window.addEventListener('pagehide', () => {
+  flush();
+  if (!port) return;
+  port.disconnect();
+  port = null;
+  unsent = unacked.length; // not acknowledged on this port: sent again (and skipped by the background) on the next
+});
 
 if (isTop) {
   browser.runtime.onMessage.addListener((msg: unknown) => {
     if (!isTopFrameQuery(msg)) return undefined;
     const answer: TopFrameAnswer = { pageId: frameKey, url: location.href, origin: location.origin, title: document.title, startTime };
     return Promise.resolve(answer);
+  });
+}
+
+// A test driver's request for the automation page (honoured in development installs only, see src/core/automation.ts).
+if (isTop) {
+  window.addEventListener(OPEN_AUTOMATION_EVENT, () => {
+    browser.runtime.sendMessage({ v: PROTOCOL_VERSION, kind: 'openAutomationPage' } satisfies OpenAutomationPage).catch(() => undefined);
   });
 }

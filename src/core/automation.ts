@@ -1,0 +1,43 @@
+// The automation page (src/ui/automation.ts): the background's automation API
+// on an extension page, for WebDriver BiDi drivers, which cannot evaluate code
+// in a Firefox event page. The page forwards each call to the background
+// (src/background/automation.ts) over runtime messaging.
+//
+// Opening it: in a development install only (about:debugging, or installed by
+// a test driver), a top-level page may dispatch OPEN_AUTOMATION_EVENT on window;
+// its content script asks the background, which then navigates that tab to the
+// automation page. Web pages can trigger nothing else: the automation page is
+// not web-accessible, takes no input from web content, and the background
+// answers automation calls only from the extension's own pages.
+
+export const AUTOMATION_PAGE = 'src/ui/automation.html';
+export const OPEN_AUTOMATION_EVENT = 'webrtc-lens:open-automation';
+
+/** The functions of AutomationApi (src/background/automation.ts checks that the lists agree). */
+export const AUTOMATION_FUNCTIONS = [
+  'whenReady',
+  'listSessions',
+  'exportSession',
+  'getSessionTrace',
+  'deleteSession',
+  'getSettings',
+  'setSettings',
+] as const;
+export type AutomationFunction = (typeof AUTOMATION_FUNCTIONS)[number];
+
+/** automation page → background */
+export type AutomationCall = { v: 1; kind: 'automation'; fn: AutomationFunction; args: unknown[] };
+/** content script (top frame) → background */
+export type OpenAutomationPage = { v: 1; kind: 'openAutomationPage' };
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+
+export function parseAutomationCall(msg: unknown): AutomationCall | null {
+  if (!isRecord(msg) || msg.v !== 1 || msg.kind !== 'automation' || !Array.isArray(msg.args)) return null;
+  if (!(AUTOMATION_FUNCTIONS as readonly unknown[]).includes(msg.fn)) return null;
+  return msg as AutomationCall;
+}
+
+export function isOpenAutomationPage(msg: unknown): msg is OpenAutomationPage {
+  return isRecord(msg) && msg.v === 1 && msg.kind === 'openAutomationPage';
+}
