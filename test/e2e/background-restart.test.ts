@@ -11,6 +11,7 @@ import { waitFor } from '../support/wait';
 const CALL_SECONDS = 60;
 const POLL_MS = 1000;
 const STOPS = 4;
+const BURST = 20;
 
 let server: PageServer;
 let browser: ExtensionBrowser;
@@ -41,6 +42,11 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
       { timeoutMs: 30000 },
     );
     lastStats = session.statsCount;
+    // A burst of entries that are still in the content script (batched, unacknowledged) when the background stops.
+    await page.evaluate((n) => {
+      const [pc] = (window as unknown as { pcs: RTCPeerConnection[] }).pcs;
+      for (let i = 0; i < n; i++) pc!.createDataChannel(`burst-${i}`);
+    }, BURST);
     await stopBackground(browser);
     stops++;
   }
@@ -54,6 +60,8 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
   const { events } = await getSessionTrace(bg, ended.id);
 
   expect(stops).toBe(STOPS);
+  expect(events.filter((e) => e.method === 'createDataChannel')).toHaveLength(STOPS * BURST);
+  expect(events.filter((e) => e.method === 'createDataChannelOnSuccess')).toHaveLength(STOPS * BURST);
   // every entry of the frame, exactly once
   const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
   expect(seqs).toEqual(seqs.map((_, i) => i + 1));
