@@ -24,6 +24,8 @@ type Column = { v: unknown[]; p?: string } | { c: unknown; p?: string };
 interface StatsColumns {
   seq: number[];
   t: number[];
+  /** correlation ids per sample, only when some sample has them */
+  extra?: ((string | number)[] | null)[];
   /** per stats id: `p` marks the samples where the report exists; `props` its columns over those samples */
   reports: Record<string, { p?: string; props: Record<string, Column> }>;
 }
@@ -60,7 +62,9 @@ function toColumn(values: unknown[], present: boolean[]): Column {
   return column;
 }
 
-function toColumns(samples: { seq: number; t: number; sample: StatsSample }[]): StatsColumns {
+type TimedSample = { seq: number; t: number; extra?: (string | number)[]; sample: StatsSample };
+
+function toColumns(samples: TimedSample[]): StatsColumns {
   const ids: string[] = [];
   const seen = new Set<string>();
   for (const { sample } of samples) for (const id of Object.keys(sample)) if (!seen.has(id)) (seen.add(id), ids.push(id));
@@ -80,7 +84,9 @@ function toColumns(samples: { seq: number; t: number; sample: StatsSample }[]): 
     if (p !== undefined) entry.p = p;
     reports[id] = entry;
   }
-  return { seq: samples.map((s) => s.seq), t: samples.map((s) => s.t), reports };
+  const columns: StatsColumns = { seq: samples.map((s) => s.seq), t: samples.map((s) => s.t), reports };
+  if (samples.some((s) => s.extra)) columns.extra = samples.map((s) => s.extra ?? null);
+  return columns;
 }
 
 function fromColumns(cols: StatsColumns): StatsSample[] {
@@ -110,14 +116,14 @@ function fromColumns(cols: StatsColumns): StatsSample[] {
  */
 export async function encodeChunk(events: StoredEvent[], before = new Map<string, StatsSample>()): Promise<Uint8Array> {
   const complete = new Map(before);
-  const series = new Map<string, { seq: number; t: number; sample: StatsSample }[]>();
+  const series = new Map<string, TimedSample[]>();
   const others: ChunkEvent[] = [];
   for (const e of events) {
     if (e.method === 'getStats' && e.pc !== null) {
       const sample = e.full ? (e.value as StatsSample) : applyStatsDelta(complete.get(e.pc), e.value as StatsDelta);
       complete.set(e.pc, sample);
       const list = series.get(e.pc) ?? [];
-      list.push({ seq: e.seq, t: e.t, sample });
+      list.push(e.extra ? { seq: e.seq, t: e.t, extra: e.extra, sample } : { seq: e.seq, t: e.t, sample });
       series.set(e.pc, list);
       continue;
     }
@@ -138,7 +144,10 @@ export async function decodeChunk(bytes: Uint8Array, sessionId: string, frame: n
   const events: StoredEvent[] = body.events.map((e) => ({ sessionId, frame, ...e }));
   for (const [pc, cols] of Object.entries(body.stats)) {
     fromColumns(cols).forEach((sample, i) => {
-      events.push({ sessionId, frame, seq: cols.seq[i]!, t: cols.t[i]!, method: 'getStats', pc, value: sample, full: true });
+      const event: StoredEvent = { sessionId, frame, seq: cols.seq[i]!, t: cols.t[i]!, method: 'getStats', pc, value: sample, full: true };
+      const extra = cols.extra?.[i];
+      if (extra) event.extra = extra;
+      events.push(event);
     });
   }
   return events.sort((a, b) => a.seq - b.seq);

@@ -15,9 +15,10 @@ export const RTCSTATS_MAGIC = 'RTCStatsDump';
 export const RTCSTATS_FILE_FORMAT = 3;
 /**
  * Correlation id on a getStats line whose value is a complete sample rather
- * than a delta. rtcstats readers ignore it (and merge the sample into the
- * previous one, so a property that disappeared keeps its old value there);
- * our reader replaces the previous sample, which is exact.
+ * than a delta (with `null` for the reports of the previous sample that are
+ * gone). rtcstats readers ignore the mark and merge the line into the previous
+ * sample: reports that went away go, but a property that disappeared keeps its
+ * old value there. Our reader replaces the previous sample, which is exact.
  */
 export const FULL_SAMPLE_MARK = 'full';
 
@@ -55,9 +56,16 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
     let extra = e.extra ?? [];
     const sample = complete.get(e);
     if (sample && e.pc !== null) {
-      const delta = statsDelta(lastExported.get(e.pc), sample);
-      value = delta ?? sample;
-      if (delta === null) extra = [FULL_SAMPLE_MARK];
+      const previous = lastExported.get(e.pc);
+      const delta = statsDelta(previous, sample);
+      if (delta === null) {
+        // Complete, with `null` for the reports that are gone: readers that merge drop those.
+        const gone = Object.keys(previous ?? {}).filter((id) => !(id in sample));
+        value = { ...sample, ...Object.fromEntries(gone.map((id) => [id, null])) };
+        extra = [FULL_SAMPLE_MARK];
+      } else {
+        value = delta;
+      }
       lastExported.set(e.pc, sample);
     }
     const line: unknown[] = [e.method, e.pc, value ?? null, ...extra, e.t - lastTime];
@@ -150,7 +158,9 @@ export function readRtcstats(text: string): RtcstatsDump {
     const pcId = pc === null || pc === undefined ? null : String(pc);
     let v = value;
     if (method === 'getStats' && pcId !== null && v && typeof v === 'object') {
-      const sample = extra.includes(FULL_SAMPLE_MARK) ? (v as StatsSample) : applyStatsDelta(lastSample.get(pcId), v as StatsDelta);
+      const sample = extra.includes(FULL_SAMPLE_MARK)
+        ? (Object.fromEntries(Object.entries(v).filter(([, report]) => report !== null)) as StatsSample)
+        : applyStatsDelta(lastSample.get(pcId), v as StatsDelta);
       lastSample.set(pcId, sample);
       v = sample;
     }
