@@ -21,6 +21,7 @@ import {
 import { CONTENT_READY_EVENT, HOOK_OFFER_EVENT } from '../page/channel';
 import { OPEN_AUTOMATION_EVENT, type OpenAutomationPage } from '../core/automation';
 import { SETTINGS_KEY, normalizeSettings } from '../core/settings';
+import { StatsCompressor } from '../core/stats-compressor';
 
 const FLUSH_DELAY_MS = 250;
 const MAX_BATCH = 500;
@@ -33,6 +34,7 @@ const pageId = isTop ? frameKey : null;
 const startTime = Math.round(performance.timeOrigin);
 
 let seq = 0;
+const stats = new StatsCompressor();
 let unacked: FrameEntry[] = [];
 let unsent = 0; // how many of the newest unacked entries have not been posted on the current port
 let port: browser.Runtime.Port | null = null;
@@ -96,8 +98,11 @@ function accept(data: unknown): void {
   const msg = parsePageToContent(data);
   if (!msg) return;
   for (const entry of msg.entries) {
-    if (unacked.length >= MAX_UNACKED) continue; // background unreachable for long: keep the oldest
-    unacked.push({ ...entry, s: ++seq });
+    if (unacked.length >= MAX_UNACKED) {
+      stats.reset(); // background unreachable for long: keep the oldest; later samples go complete
+      continue;
+    }
+    unacked.push({ ...stats.compress(entry), s: ++seq });
     unsent++;
   }
   scheduleFlush();

@@ -8,8 +8,8 @@
 // the content script's "ready" event and offers the port again. The port is
 // handed out once; nothing goes over window.postMessage.
 
-import { natives, call } from './natives';
-import { PROTOCOL_VERSION, parseContentToPage, type PageEntry } from '../core/trace';
+import { natives, call, getterOf, protoOf } from './natives';
+import { PROTOCOL_VERSION, type ContentToPage, type PageEntry } from '../core/trace';
 
 export const HOOK_OFFER_EVENT = 'webrtc-lens:hook-port';
 export const CONTENT_READY_EVENT = 'webrtc-lens:content-ready';
@@ -24,12 +24,17 @@ export interface Channel {
 export function openChannel(win: Window): Channel {
   const { port1, port2 } = new natives.MessageChannel();
   let connected = false;
-  const buffer: PageEntry[] = [];
+  let buffer: PageEntry[] = [];
   const configListeners: ((ms: number) => void)[] = [];
 
+  const data = getterOf(protoOf(globalThis, 'MessageEvent'), 'data');
   call(natives.addEventListener, port1, 'message', (event: MessageEvent) => {
-    const msg = parseContentToPage(event.data);
-    if (msg) for (const l of configListeners) l(msg.pollIntervalMs);
+    // checked here rather than with core/trace's parser, which uses built-ins a page could patch
+    const msg = data(event) as Partial<ContentToPage> | null;
+    if (!msg || typeof msg !== 'object' || msg.v !== PROTOCOL_VERSION || msg.kind !== 'config') return;
+    const ms = msg.pollIntervalMs;
+    if (typeof ms !== 'number' || !natives.isFinite(ms)) return;
+    for (let i = 0; i < configListeners.length; i++) configListeners[i]!(ms);
   });
   call(natives.portStart, port1);
 
@@ -39,7 +44,11 @@ export function openChannel(win: Window): Channel {
     if (connected) return true;
     const event = new natives.MessageEvent(HOOK_OFFER_EVENT, { ports: [port2], cancelable: true });
     connected = !call(natives.dispatchEvent, win, event);
-    if (connected && buffer.length > 0) post(buffer.splice(0));
+    if (connected && buffer.length > 0) {
+      const queued = buffer;
+      buffer = [];
+      post(queued);
+    }
     return connected;
   };
 
@@ -53,10 +62,10 @@ export function openChannel(win: Window): Channel {
   return {
     send(entry) {
       if (connected) post([entry]);
-      else if (buffer.length < MAX_BUFFERED) buffer.push(entry);
+      else if (buffer.length < MAX_BUFFERED) buffer[buffer.length] = entry;
     },
     onConfig(listener) {
-      configListeners.push(listener);
+      configListeners[configListeners.length] = listener;
     },
   };
 }

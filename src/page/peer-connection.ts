@@ -1,9 +1,35 @@
-// RTCPeerConnection: the constructor, its methods and its events.
+// RTCPeerConnection: the constructor, its methods and its events, and the
+// data channels it makes or receives.
+//
+// Data channel events (entries of the channel's connection):
+//   RTCDataChannel.onopen / .onclose   {id, label, protocol}
+//   RTCDataChannel.onerror             {id, label, protocol, error: "Name: message"}
+// (never message contents)
 
-import { natives, call, plain, describeError } from './natives';
+import {
+  natives,
+  scrubStack,
+  callOriginal,
+  constructOriginal,
+  chain,
+  NOT_A_PROMISE,
+  described,
+  call,
+  defineData,
+  getterOf,
+  protoOf,
+  snapshot,
+  describeError,
+  addDescriber,
+  primitiveText,
+  WeakTable,
+  isObject,
+} from './natives';
 import { cloak, wrapProperty } from './cloak';
 import { safely, type Recorder } from './recorder';
-import { startStatsPolling } from './stats-poller';
+import { startStatsPolling, type Poller } from './stats-poller';
+import type { Tracks } from './tracks';
+import type { Rtp } from './rtp';
 
 type AnyFn = (...args: unknown[]) => unknown;
 
@@ -19,6 +45,8 @@ const PC_EVENTS = [
   'datachannel',
 ] as const;
 
+const CHANNEL_EVENTS = ['open', 'close', 'error'];
+
 /** Methods whose legacy form takes callbacks, and where those callbacks sit. */
 const LEGACY_CALLBACKS: Record<string, { success: number; failure: number }> = {
   createOffer: { success: 0, failure: 1 },
@@ -28,17 +56,13 @@ const LEGACY_CALLBACKS: Record<string, { success: number; failure: number }> = {
   addIceCandidate: { success: 1, failure: 2 },
 };
 
-function trackSummary(track: unknown, streams: readonly unknown[] = []): string {
-  const t = track as MediaStreamTrack | null;
-  const head = t ? `${t.kind}:${t.id}` : 'null';
-  return [head, ...streams.map((s) => `stream:${(s as MediaStream).id}`)].join(' ');
-}
-
 /** The configuration without any TURN credential. */
 export function sanitizeConfiguration(config: unknown): unknown {
-  const copy = plain(config);
-  if (copy && typeof copy === 'object' && Array.isArray((copy as RTCConfiguration).iceServers)) {
-    for (const server of (copy as { iceServers: Record<string, unknown>[] }).iceServers) {
+  const copy = snapshot(config);
+  const servers = isObject(copy) ? (copy as { iceServers?: unknown }).iceServers : undefined;
+  if (natives.isArray(servers)) {
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[i] as Record<string, unknown> | null;
       if (server && typeof server === 'object') {
         delete server.credential;
         delete server.username;
@@ -49,54 +73,143 @@ export function sanitizeConfiguration(config: unknown): unknown {
   return copy;
 }
 
-function describeTransceiver(t: RTCRtpTransceiver): unknown {
-  return { mid: t.mid, direction: t.direction, kind: t.receiver?.track?.kind ?? null, track: t.sender?.track ? trackSummary(t.sender.track) : null };
-}
-
-export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): void {
+export function hookPeerConnection(win: typeof globalThis, recorder: Recorder, tracks: Tracks, rtp: Rtp): void {
   const NativePC = win.RTCPeerConnection as unknown as (new (...a: unknown[]) => RTCPeerConnection) | undefined;
   if (typeof NativePC !== 'function') return;
   const proto = NativePC.prototype as unknown as Record<string, unknown>;
 
-  const ids = new natives.WeakMap<object, string>();
+  const ids = new WeakTable<object, string>();
+  const pollers = new WeakTable<object, Poller>();
+  const channels = new WeakTable<object, true>();
   let counter = 0;
 
-  const getter = (name: string): AnyFn | undefined => {
-    const d = natives.getOwnPropertyDescriptor(proto, name);
-    return d?.get as AnyFn | undefined;
-  };
-  const signalingState = getter('signalingState');
-  const iceConnectionState = getter('iceConnectionState');
-  const iceGatheringState = getter('iceGatheringState');
-  const connectionState = getter('connectionState');
-  const localDescription = getter('localDescription');
-  const getConfiguration = proto.getConfiguration as AnyFn | undefined;
-  const nativeGetStats = proto.getStats as AnyFn;
+  const signalingState = getterOf(proto, 'signalingState');
+  const iceConnectionState = getterOf(proto, 'iceConnectionState');
+  const iceGatheringState = getterOf(proto, 'iceGatheringState');
+  const connectionState = getterOf(proto, 'connectionState');
+  const localDescription = getterOf(proto, 'localDescription');
+  const method = (p: object | undefined, name: string) =>
+    p ? (natives.getOwnPropertyDescriptor(p, name)?.value as AnyFn | undefined) : undefined;
+  const getConfiguration = method(proto, 'getConfiguration');
+  const nativeGetStats = method(proto, 'getStats') as AnyFn;
 
-  const read = (fn: AnyFn | undefined, pc: object): unknown => (fn ? call(fn, pc) : null);
+  const transceiverProto = protoOf(win, 'RTCRtpTransceiver');
+  const transceiverDirection = getterOf(transceiverProto, 'direction');
+  const transceiverSender = getterOf(transceiverProto, 'sender');
+  const transceiverReceiver = getterOf(transceiverProto, 'receiver');
+  const senderTrack = getterOf(protoOf(win, 'RTCRtpSender'), 'track');
+  const trackKind = getterOf(protoOf(win, 'MediaStreamTrack'), 'kind');
+  const receiverTrack = getterOf(protoOf(win, 'RTCRtpReceiver'), 'track');
+  const channelProto = protoOf(win, 'RTCDataChannel');
+  const channelGetters = {
+    id: getterOf(channelProto, 'id'),
+    label: getterOf(channelProto, 'label'),
+    protocol: getterOf(channelProto, 'protocol'),
+    ordered: getterOf(channelProto, 'ordered'),
+    negotiated: getterOf(channelProto, 'negotiated'),
+  };
+  const iceEvent = protoOf(win, 'RTCPeerConnectionIceEvent');
+  const eventCandidate = getterOf(iceEvent, 'candidate');
+  const iceErrorEvent = protoOf(win, 'RTCPeerConnectionIceErrorEvent');
+  const iceError = {
+    address: getterOf(iceErrorEvent, 'address'),
+    port: getterOf(iceErrorEvent, 'port'),
+    url: getterOf(iceErrorEvent, 'url'),
+    errorCode: getterOf(iceErrorEvent, 'errorCode'),
+    errorText: getterOf(iceErrorEvent, 'errorText'),
+  };
+  const trackEvent = protoOf(win, 'RTCTrackEvent');
+  const trackEventTrack = getterOf(trackEvent, 'track');
+  const trackEventStreams = getterOf(trackEvent, 'streams');
+  const trackEventTransceiver = getterOf(trackEvent, 'transceiver');
+  const channelEventChannel = getterOf(protoOf(win, 'RTCDataChannelEvent'), 'channel');
+  const errorEventError = getterOf(protoOf(win, 'RTCErrorEvent'), 'error');
+
+  // Descriptions and candidates, as their native toJSON gives them.
+  for (const name of ['RTCSessionDescription', 'RTCIceCandidate']) {
+    const toJSON = method(protoOf(win, name), 'toJSON');
+    if (toJSON) {
+      addDescriber((value) => {
+        try {
+          return call(toJSON, value);
+        } catch {
+          return undefined;
+        }
+      });
+    }
+  }
+
+  const read = (get: (o: unknown) => unknown, pc: object): unknown => get(pc) ?? null;
+
+  const trackSummary = (track: unknown, streams: unknown[] = []): string => {
+    let text = tracks.name(track) ?? 'null';
+    for (let i = 0; i < streams.length; i++) text = `${text} ${tracks.streamName(streams[i]) ?? 'null'}`;
+    return text;
+  };
+  const streamSummary = (stream: unknown): string => {
+    let text = tracks.streamName(stream) ?? 'null';
+    const list = tracks.tracksOf(stream);
+    for (let i = 0; i < list.length; i++) text = `${text} ${tracks.name(list[i]) ?? 'null'}`;
+    return text;
+  };
+  const describeTransceiver = (t: unknown): unknown => ({
+    mid: rtp.mid(t),
+    direction: transceiverDirection(t),
+    kind: trackKind(receiverTrack(transceiverReceiver(t))) ?? null,
+    track: tracks.name(senderTrack(transceiverSender(t))),
+  });
+  const describeChannel = (dc: unknown): { id: unknown; label: unknown; protocol: unknown; ordered?: unknown; negotiated?: unknown } => ({
+    id: channelGetters.id(dc) ?? null,
+    label: channelGetters.label(dc),
+    protocol: channelGetters.protocol(dc),
+  });
+
+  const watchChannel = (dc: unknown, id: string) => {
+    if (!isObject(dc) || channels.has(dc)) return;
+    channels.set(dc, true);
+    for (let i = 0; i < CHANNEL_EVENTS.length; i++) {
+      const type = CHANNEL_EVENTS[i]!;
+      call(natives.addEventListener, dc, type, (e: Event) =>
+        safely(() => {
+          const value: Record<string, unknown> = describeChannel(dc);
+          if (type === 'error') {
+            let error: unknown;
+            try {
+              error = errorEventError(e);
+            } catch {
+              error = null;
+            }
+            defineData(value, 'error', error ? describeError(error) : null);
+          }
+          recorder.emit(`RTCDataChannel.on${type}`, id, value);
+        }));
+    }
+  };
 
   const register = (pc: RTCPeerConnection, args: unknown[] | null): string => {
     const id = `PC_${counter++}`;
     ids.set(pc, id);
     if (args) {
-      recorder.emit('create', id, sanitizeConfiguration(args[0] ?? null));
-      if (args[1] !== undefined && args[1] !== null) recorder.emit('constraints', id, plain(args[1]));
+      recorder.emit('create', id, sanitizeConfiguration(args.length > 0 && args[0] !== undefined ? args[0] : null));
+      if (args.length > 1 && args[1] !== undefined && args[1] !== null) recorder.emit('constraints', id, snapshot(args[1]));
     } else {
       // created before the hook or in another realm: adopted on first use
-      recorder.emit('create', id, sanitizeConfiguration(read(getConfiguration, pc)), ['adopted']);
+      recorder.emit('create', id, sanitizeConfiguration(getConfiguration ? call(getConfiguration, pc) : null), ['adopted']);
     }
+    rtp.addConnection(pc, id);
     listen(pc, id);
-    startStatsPolling(pc, id, nativeGetStats, () => read(connectionState, pc) as string, recorder);
+    // the state is read from the poller's weak reference: the schedule holds no strong one
+    pollers.set(pc, startStatsPolling(pc, id, nativeGetStats, (target) => connectionState(target) as string, recorder));
     return id;
   };
 
   /** The id of a connection; adopts one the hook has not seen yet. */
   const idOf = (pc: unknown): string | null => {
-    if (!pc || typeof pc !== 'object') return null;
+    if (!isObject(pc)) return null;
     const known = ids.get(pc);
     if (known) return known;
     try {
-      call(signalingState!, pc); // throws unless pc is a real RTCPeerConnection
+      signalingState(pc); // throws unless pc is a real RTCPeerConnection
     } catch {
       return null;
     }
@@ -106,19 +219,29 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): 
   const listen = (pc: RTCPeerConnection, id: string) => {
     const on = (type: string, describe: (e: Event) => unknown) =>
       call(natives.addEventListener, pc, type, (e: Event) => safely(() => recorder.emit(`on${type}`, id, describe(e))));
-    for (const type of PC_EVENTS) {
+    for (let i = 0; i < PC_EVENTS.length; i++) {
+      const type = PC_EVENTS[i]!;
       switch (type) {
         case 'icecandidate':
-          on(type, (e) => plain((e as RTCPeerConnectionIceEvent).candidate));
+          on(type, (e) => snapshot(eventCandidate(e)));
           break;
         case 'icecandidateerror':
-          on(type, (e) => {
-            const err = e as RTCPeerConnectionIceErrorEvent;
-            return { address: err.address, port: err.port, url: err.url, errorCode: err.errorCode, errorText: err.errorText };
-          });
+          on(type, (e) => ({
+            address: iceError.address(e) ?? null,
+            port: iceError.port(e) ?? null,
+            url: iceError.url(e),
+            errorCode: iceError.errorCode(e),
+            errorText: iceError.errorText(e),
+          }));
           break;
         case 'track':
-          on(type, (e) => trackSummary((e as RTCTrackEvent).track, (e as RTCTrackEvent).streams));
+          on(type, (e) => {
+            const track = trackEventTrack(e);
+            safely(() => tracks.watch(track));
+            safely(() => rtp.noteTransceiver(trackEventTransceiver(e), id));
+            const streams = trackEventStreams(e);
+            return trackSummary(track, natives.isArray(streams) ? streams : []);
+          });
           break;
         case 'signalingstatechange':
           on(type, () => read(signalingState, pc));
@@ -130,15 +253,23 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): 
           on(type, () => read(iceGatheringState, pc));
           break;
         case 'connectionstatechange':
-          on(type, () => read(connectionState, pc));
+          on(type, () => {
+            safely(() => pollers.get(pc)?.wake());
+            return read(connectionState, pc);
+          });
           break;
         case 'negotiationneeded':
           on(type, () => null);
           break;
         case 'datachannel':
           on(type, (e) => {
-            const dc = (e as RTCDataChannelEvent).channel;
-            return { id: dc.id, label: dc.label, protocol: dc.protocol, ordered: dc.ordered, negotiated: dc.negotiated };
+            const dc = channelEventChannel(e);
+            safely(() => watchChannel(dc, id));
+            return {
+              ...describeChannel(dc),
+              ordered: channelGetters.ordered(dc),
+              negotiated: channelGetters.negotiated(dc),
+            };
           });
           break;
       }
@@ -147,82 +278,112 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): 
 
   // Promise-returning methods, with their legacy callback forms.
   const asyncMethods: Record<string, { args: (a: unknown[]) => unknown; result?: (r: unknown, pc: object) => unknown }> = {
-    createOffer: { args: (a) => plain(typeof a[0] === 'function' ? a[2] : a[0]), result: (r) => plain(r) },
-    createAnswer: { args: (a) => plain(typeof a[0] === 'function' ? a[2] : a[0]), result: (r) => plain(r) },
-    setLocalDescription: { args: (a) => plain(a[0]), result: (_r, pc) => plain(read(localDescription, pc)) },
-    setRemoteDescription: { args: (a) => plain(a[0]) },
-    addIceCandidate: { args: (a) => plain(a[0]) },
+    createOffer: { args: (a) => snapshot(typeof a[0] === 'function' ? a[2] : a[0]), result: (r) => snapshot(r) },
+    createAnswer: { args: (a) => snapshot(typeof a[0] === 'function' ? a[2] : a[0]), result: (r) => snapshot(r) },
+    setLocalDescription: { args: (a) => snapshot(a[0]), result: (_r, pc) => snapshot(localDescription(pc)) },
+    setRemoteDescription: { args: (a) => snapshot(a[0]) },
+    addIceCandidate: { args: (a) => snapshot(a[0]) },
   };
   for (const [name, describe] of Object.entries(asyncMethods)) {
+    const legacy = LEGACY_CALLBACKS[name]!;
     wrapProperty(proto, name, {
       apply(target, thisArg, args) {
         let id: string | null = null;
         safely(() => {
           id = idOf(thisArg);
-          if (id) recorder.emit(name, id, describe.args(args));
+          if (id) recorder.emit(name, id, described(() => describe.args(args)));
         });
-        const ok = (r: unknown) => safely(() => id && recorder.emit(`${name}OnSuccess`, id, describe.result ? describe.result(r, thisArg as object) : null));
+        const ok = (r: unknown) => safely(() => id && recorder.emit(`${name}OnSuccess`, id, describe.result ? described(() => describe.result!(r, thisArg as object)) : null));
         const fail = (e: unknown) => safely(() => id && recorder.emit(`${name}OnFailure`, id, describeError(e)));
-        const legacy = LEGACY_CALLBACKS[name]!;
-        if (typeof args[legacy.success] === 'function' || typeof args[legacy.failure] === 'function') {
-          const callArgs = [...args];
-          const success = args[legacy.success];
-          const failure = args[legacy.failure];
-          if (typeof success === 'function') {
-            callArgs[legacy.success] = function (this: unknown, ...r: unknown[]) {
-              ok(r[0]);
-              return natives.apply(success as AnyFn, this, r);
-            };
+        const success = args[legacy.success];
+        const failure = args[legacy.failure];
+        if (typeof success === 'function' && typeof failure === 'function') {
+          // the legacy form: the browser calls back, and its own return value is the page's
+          const callArgs: unknown[] = [];
+          for (let i = 0; i < args.length; i++) callArgs[i] = args[i];
+          callArgs[legacy.success] = function (this: unknown, ...r: unknown[]) {
+            ok(r[0]);
+            return callOriginal(success, this, r);
+          };
+          callArgs[legacy.failure] = function (this: unknown, ...r: unknown[]) {
+            fail(r[0]);
+            return callOriginal(failure, this, r);
+          };
+          try {
+            return natives.apply(target, thisArg, callArgs);
+          } catch (e) {
+            fail(e);
+            scrubStack(e);
+            throw e;
           }
-          if (typeof failure === 'function') {
-            callArgs[legacy.failure] = function (this: unknown, ...r: unknown[]) {
-              fail(r[0]);
-              return natives.apply(failure as AnyFn, this, r);
-            };
-          }
-          return natives.apply(target, thisArg, callArgs);
         }
         let result: unknown;
         try {
           result = natives.apply(target, thisArg, args);
         } catch (e) {
           fail(e);
+          scrubStack(e);
           throw e;
         }
-        if (!(result instanceof Promise)) return result;
-        return call(natives.then as AnyFn, result,
+        const chained = chain(result,
           (r: unknown) => {
             ok(r);
             return r;
           },
           (e: unknown) => {
             fail(e);
+            scrubStack(e);
             throw e;
           });
+        return chained === NOT_A_PROMISE ? result : chained;
       },
     });
   }
 
-  // Synchronous methods.
-  const syncMethods: Record<string, { args: (a: unknown[]) => unknown; result?: (r: unknown) => unknown }> = {
-    addTrack: { args: (a) => trackSummary(a[0], a.slice(1)), result: (r) => trackSummary((r as RTCRtpSender).track) },
-    removeTrack: { args: (a) => trackSummary((a[0] as RTCRtpSender | null)?.track ?? null) },
-    addTransceiver: {
-      args: (a) => ({
-        trackOrKind: typeof a[0] === 'string' ? a[0] : trackSummary(a[0]),
-        init: a[1] && typeof a[1] === 'object'
-          ? { ...(plain({ ...(a[1] as object), streams: undefined }) as object), streams: ((a[1] as RTCRtpTransceiverInit).streams ?? []).map((s) => s.id) }
-          : null,
-      }),
-      result: (r) => describeTransceiver(r as RTCRtpTransceiver),
-    },
-    createDataChannel: {
-      args: (a) => [String(a[0]), plain(a[1] ?? null)],
-      result: (r) => {
-        const dc = r as RTCDataChannel;
-        return { id: dc.id, label: dc.label, protocol: dc.protocol, ordered: dc.ordered, negotiated: dc.negotiated };
+  // Synchronous methods; `result` describes the return value for `<name>OnSuccess`.
+  const syncMethods: Record<string, { args: (a: unknown[]) => unknown; result?: (r: unknown, id: string) => unknown }> = {
+    addTrack: {
+      args: (a) => {
+        const streams: unknown[] = [];
+        for (let i = 1; i < a.length; i++) streams[streams.length] = a[i];
+        safely(() => tracks.watch(a[0]));
+        return trackSummary(a[0], streams);
+      },
+      result: (r, id) => {
+        safely(() => rtp.noteSender(r, id));
+        return trackSummary(senderTrack(r));
       },
     },
+    removeTrack: { args: (a) => trackSummary(isObject(a[0]) ? senderTrack(a[0]) : null) },
+    addTransceiver: {
+      args: (a) => {
+        if (typeof a[0] !== 'string') safely(() => tracks.watch(a[0]));
+        return {
+          trackOrKind: typeof a[0] === 'string' ? a[0] : trackSummary(a[0]),
+          init: isObject(a[1]) ? snapshot(a[1]) : null,
+        };
+      },
+      result: (r, id) => {
+        safely(() => rtp.noteTransceiver(r, id));
+        return describeTransceiver(r);
+      },
+    },
+    createDataChannel: {
+      args: (a) => [primitiveText(a[0]) ?? '[object]', a.length > 1 && a[1] !== undefined ? snapshot(a[1]) : null],
+      result: (r, id) => {
+        safely(() => watchChannel(r, id));
+        return { ...describeChannel(r), ordered: channelGetters.ordered(r), negotiated: channelGetters.negotiated(r) };
+      },
+    },
+    restartIce: { args: () => null },
+    setConfiguration: { args: (a) => sanitizeConfiguration(a.length > 0 && a[0] !== undefined ? a[0] : null) },
+    addStream: {
+      args: (a) => {
+        safely(() => tracks.watchStream(a[0]));
+        return streamSummary(a[0]);
+      },
+    },
+    removeStream: { args: (a) => streamSummary(a[0]) },
     close: { args: () => null },
   };
   for (const [name, describe] of Object.entries(syncMethods)) {
@@ -231,16 +392,17 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): 
         let id: string | null = null;
         safely(() => {
           id = idOf(thisArg);
-          if (id) recorder.emit(name, id, describe.args(args));
+          if (id) recorder.emit(name, id, described(() => describe.args(args)));
         });
         let result: unknown;
         try {
           result = natives.apply(target, thisArg, args);
         } catch (e) {
           safely(() => id && recorder.emit(`${name}OnFailure`, id, describeError(e)));
+          scrubStack(e);
           throw e;
         }
-        if (describe.result) safely(() => id && recorder.emit(`${name}OnSuccess`, id, describe.result!(result)));
+        if (describe.result) safely(() => id && recorder.emit(`${name}OnSuccess`, id, described(() => describe.result!(result, id!))));
         return result;
       },
     });
@@ -249,7 +411,7 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder): 
   // The constructor: a Proxy keeps subclassing (new.target), statics, name, length.
   const WrappedPC = cloak(NativePC, {
     construct(target, args, newTarget) {
-      const pc = natives.construct(target, args, newTarget) as RTCPeerConnection;
+      const pc = constructOriginal(target, args, newTarget) as RTCPeerConnection;
       safely(() => {
         register(pc, args);
       });

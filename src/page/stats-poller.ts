@@ -1,67 +1,113 @@
-// getStats polling: one schedule per connection, deltas against the previous
-// sample, a full sample every FULL_SAMPLE_EVERY samples so that a lost message
-// cannot corrupt the rest. Holds the connection only weakly, so a connection
-// the page dropped is not kept alive; stops once the connection is closed.
+// getStats polling: one schedule per connection, each sample sent complete.
+// Delta compression happens in the content script (src/core/stats-compressor.ts), in
+// the isolated world, where no page-patched built-in can see it.
+//
+// The schedule holds the connection only through a weak reference (and reads
+// its state through that reference), so a connection the page dropped is not
+// kept alive. It stops for good once the connection is closed or gone, and
+// pauses once the connection has been `failed` for FAILED_STOP_MS; a
+// connectionstatechange (an ICE restart) wakes it again.
 
-import { natives, call } from './natives';
+import { natives, call, weakRef, defineData } from './natives';
 import { safely, type Recorder } from './recorder';
-import { statsDelta, type StatsSample } from '../core/stats-delta';
+import type { StatsSample } from '../core/stats-delta';
 
-export const FULL_SAMPLE_EVERY = 30;
+export const FAILED_STOP_MS = 30000;
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+export interface Poller {
+  /** Resumes a schedule paused on a failed connection (no effect otherwise). */
+  wake(): void;
+}
+
 const statsReportForEach = (globalThis as { RTCStatsReport?: { prototype: { forEach: AnyFn } } }).RTCStatsReport?.prototype
   .forEach;
+const mapForEach = Map.prototype.forEach;
 
 function toSample(report: unknown): StatsSample {
   const sample: StatsSample = {};
   const each = (stat: Record<string, unknown>, id: string) => {
     const copy: Record<string, unknown> = {};
-    for (const key in stat) if (key !== 'id') copy[key] = stat[key];
-    sample[id] = copy;
+    const keys = natives.ownKeys(stat);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (typeof key !== 'string' || key === 'id') continue;
+      const d = natives.getOwnPropertyDescriptor(stat, key);
+      if (d && d.enumerable && natives.hasOwn(d, 'value')) defineData(copy, key, d.value);
+    }
+    defineData(sample, id, copy);
   };
-  if (statsReportForEach) call(statsReportForEach, report, each);
-  else (report as Map<string, Record<string, unknown>>).forEach(each);
+  call((statsReportForEach ?? mapForEach) as AnyFn, report, each);
   return sample;
 }
 
 export function startStatsPolling(
-  pc: RTCPeerConnection,
+  pc: object,
   id: string,
   getStats: AnyFn,
-  connectionState: () => string,
+  connectionState: (pc: object) => string,
   recorder: Recorder,
-): void {
-  const ref = new natives.WeakRef(pc);
-  let previous: StatsSample | undefined;
-  let count = 0;
+): Poller {
+  const target = weakRef(pc);
+  let failedSince: number | null = null;
+  /** 'running': a tick is scheduled or a getStats is under way; 'paused': failed too long; 'stopped': for good */
+  let state: 'running' | 'paused' | 'stopped' = 'running';
 
   const tick = () => {
-    const target = ref.deref();
-    if (!target || connectionState() === 'closed') return;
+    const conn = target();
+    const connState = conn ? connectionState(conn) : 'closed';
+    if (connState === 'closed') {
+      state = 'stopped';
+      return;
+    }
+    if (connState === 'failed') {
+      const now = natives.now();
+      if (failedSince === null) failedSince = now;
+      else if (now - failedSince >= FAILED_STOP_MS) {
+        state = 'paused';
+        return;
+      }
+    } else {
+      failedSince = null;
+    }
     let pending: unknown;
     try {
-      pending = call(getStats, target);
+      pending = call(getStats, conn);
     } catch {
+      state = 'stopped';
       return; // a connection that cannot report any more
     }
     call(natives.then as AnyFn, pending,
       (report: unknown) => {
         safely(() => {
-          if (connectionState() === 'closed') return;
-          const sample = toSample(report);
-          const delta = count % FULL_SAMPLE_EVERY === 0 ? null : statsDelta(previous, sample);
-          recorder.emit('getStats', id, delta ?? sample, undefined, delta === null);
-          previous = sample;
-          count++;
+          const now = target();
+          if (!now || connectionState(now) === 'closed') return;
+          recorder.emit('getStats', id, toSample(report), undefined, true);
         });
         schedule();
       },
       () => schedule());
   };
   const schedule = () => {
-    natives.setTimeout(() => safely(tick), recorder.pollIntervalMs());
+    natives.setTimeout(() => {
+      try {
+        tick();
+      } catch {
+        state = 'stopped';
+      }
+    }, recorder.pollIntervalMs());
   };
   schedule();
+  return {
+    wake() {
+      if (state !== 'paused') return;
+      const conn = target();
+      const connState = conn ? connectionState(conn) : 'closed';
+      if (connState === 'closed' || connState === 'failed') return;
+      state = 'running';
+      failedSince = null;
+      schedule();
+    },
+  };
 }
