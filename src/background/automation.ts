@@ -6,20 +6,32 @@
 import browser from 'webextension-polyfill';
 import { summarizeSession, type SessionRecord, type SessionSummary } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
-import { exportRtcstats } from '../core/rtcstats';
+import { exportText, type ExportFormat } from '../core/export';
+import { makeSupportBundle } from '../core/bundle';
+import type { RedactionOptions, RedactionReport } from '../core/redact';
+import type { SessionDump } from '../core/dump';
 import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
 import { loadSettings, saveSettings } from './settings';
 import { applyCaptureRegistration } from './registration';
 import type { Settings } from '../core/settings';
 import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationFunction } from '../core/automation';
 
-export type ExportFormat = 'rtcstats';
+const EXPORT_FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];
 
 export interface AutomationApi {
   /** Resolves once the capture scripts are registered (pages loaded from then on are captured). */
   whenReady(): Promise<void>;
   listSessions(): Promise<SessionSummary[]>;
+  /** The session as a dump: 'rtcstats' (file format 3), 'internals' (webrtc-internals JSON) or 'csv'; not redacted. */
   exportSession(id: string, format?: ExportFormat): Promise<string>;
+  /**
+   * The "Save for support" zip (redacted with the defaults unless told
+   * otherwise): its file name, its bytes in base64, what was masked.
+   */
+  saveForSupport(
+    id: string,
+    redaction?: RedactionOptions,
+  ): Promise<{ fileName: string; base64: string; files: string[]; report: RedactionReport }>;
   /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
   getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
   deleteSession(id: string): Promise<void>;
@@ -35,16 +47,14 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       return (await allSessions()).map(summarizeSession);
     },
     async exportSession(id, format = 'rtcstats') {
-      if (format !== 'rtcstats') throw new Error(`unknown export format "${String(format)}" (known: rtcstats)`);
-      const session = await getSession(id);
-      if (!session) throw new Error(`no session with id "${id}"`);
-      return exportRtcstats(session, await sessionEvents(id));
+      if (!EXPORT_FORMATS.includes(format)) throw new Error(`unknown export format "${String(format)}" (known: ${EXPORT_FORMATS.join(', ')})`);
+      return exportText(await loadDump(id), format);
     },
-    async getSessionTrace(id) {
-      const session = await getSession(id);
-      if (!session) throw new Error(`no session with id "${id}"`);
-      return { session, events: orderEvents(await sessionEvents(id)) };
+    async saveForSupport(id, redaction) {
+      const bundle = await makeSupportBundle(await loadDump(id), redaction);
+      return { fileName: bundle.fileName, base64: toBase64(bundle.bytes), files: bundle.files, report: bundle.report };
     },
+    getSessionTrace: loadDump,
     deleteSession: (id) => deleteSessions([id]),
     getSettings: loadSettings,
     async setSettings(change) {
@@ -81,4 +91,17 @@ async function openAutomationPage(sender: browser.Runtime.MessageSender): Promis
   if (tabId === undefined || sender.frameId !== 0) return;
   if ((await browser.management.getSelf()).installType !== 'development') return;
   await browser.tabs.update(tabId, { url: browser.runtime.getURL(AUTOMATION_PAGE) });
+}
+
+/** A stored session and its ordered trace. */
+async function loadDump(id: string): Promise<SessionDump> {
+  const session = await getSession(id);
+  if (!session) throw new Error(`no session with id "${id}"`);
+  return { session, events: orderEvents(await sessionEvents(id)) };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }

@@ -18,6 +18,7 @@ export const AUTOMATION_FUNCTIONS = [
   'whenReady',
   'listSessions',
   'exportSession',
+  'saveForSupport',
   'getSessionTrace',
   'deleteSession',
   'getSettings',

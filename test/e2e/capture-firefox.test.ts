@@ -206,11 +206,6 @@ describe('a two-party call in Firefox', () => {
       const sent = (s: StatsSample) =>
         Object.values(s).find((r) => r.type === 'outbound-rtp' && r.kind === 'video')?.bytesSent as number;
       expect(sent(complete.at(-1)!.sample)).toBeGreaterThan(sent(complete[0]!.sample));
-      // most samples travel as deltas, a few as full samples
-      const stored = of(events, pc, 'getStats');
-      const full = stored.filter((e) => e.full).length;
-      expect(full).toBeGreaterThanOrEqual(1);
-      expect(full).toBeLessThan(stored.length / 2);
     }
   });
 

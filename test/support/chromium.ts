@@ -81,14 +81,19 @@ export async function stopBackground(browser: ExtensionBrowser): Promise<void> {
   try {
     type Version = { versionId: string; scriptURL: string; runningStatus: string };
     const versions = new Map<string, Version>();
+    const stopped = new Set<string>(); // seen stopped at least once (it may restart at once)
     cdp.on('ServiceWorker.workerVersionUpdated', (e: { versions: Version[] }) => {
-      for (const v of e.versions) versions.set(v.versionId, v);
+      for (const v of e.versions) {
+        versions.set(v.versionId, v);
+        if (v.runningStatus === 'stopped') stopped.add(v.versionId);
+      }
     });
     const ours = () => [...versions.values()].filter((v) => v.scriptURL.startsWith(`chrome-extension://${browser.extensionId}/`));
     await cdp.send('ServiceWorker.enable');
     const running = await waitFor(async () => ours().find((v) => v.runningStatus === 'running'), 'the running background');
+    stopped.delete(running.versionId);
     await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-    await waitFor(async () => ours().some((v) => v.versionId === running.versionId && v.runningStatus === 'stopped'), 'the background to stop');
+    await waitFor(async () => stopped.has(running.versionId), 'the background to stop');
   } finally {
     await cdp.detach();
   }

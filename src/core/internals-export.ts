@@ -1,0 +1,658 @@
+// chrome://webrtc-internals dump (the current variant, as Chrome 147 writes
+// it) from the one model:
+//
+//   { deviceMemory?, hardwareConcurrency?, timestamp,
+//     getUserMedia: [ {request | success | failure entry}, ... ],
+//     PeerConnections: { "<rid>-<lid>": { pid, constraints?, rtcConfiguration,
+//                                         stats, updateLog, url, webrtcLensConnectionId } },
+//     UserAgent, UserAgentData }
+//
+// `stats` holds one series per stats id and property, `"<id>-<property>":
+// {startTime, endTime, statsType, values}` with `values` a JSON string of the
+// array, the report's own timestamp as `"<id>-timestamp"`, and the derived
+// ("bracketed") series that chrome://webrtc-internals computes while it
+// polls, computed here the same way (see CALCULATORS). As in Chrome, a point
+// is added to a series only when the sample has a value for it: a property
+// missing from a report, or a derived value that cannot be computed (first
+// sample, counter not advancing, time not advancing) leaves no point, so
+// derived series can be shorter than the `-timestamp` series and line up
+// with it from the end. Unlike Chrome there is no 1000-point cap.
+//
+// Pure code: no DOM or extension API.
+
+import type { SessionDump } from './dump';
+import type { ConnectionInfo, SessionRecord } from './session';
+import { completeStatsSamples } from './session';
+import type { StatsReport, StatsSample } from './stats-delta';
+import { orderEvents, type StoredEvent } from './trace';
+
+/** A series in the dump: `values` is the JSON text of the array. */
+export interface InternalsSeries {
+  startTime: string;
+  endTime: string;
+  statsType: string;
+  values: string;
+}
+
+export interface InternalsUpdate {
+  type: string;
+  value: string;
+  timestamp: number;
+}
+
+export interface InternalsPeerConnection {
+  pid: number;
+  constraints?: string;
+  rtcConfiguration: string;
+  stats: Record<string, InternalsSeries | Record<string, never>>;
+  updateLog: InternalsUpdate[];
+  url: string;
+  /** our own id of the connection (`PC_0`, `f1-PC_2`); not written by Chrome, ignored by its readers */
+  webrtcLensConnectionId: string;
+}
+
+export interface InternalsUserAgentData {
+  brands: { brand: string; version: string }[];
+  fullVersionList: { brand: string; version: string }[];
+  mobile: boolean;
+  platform: string;
+}
+
+export interface InternalsDump {
+  deviceMemory?: number;
+  hardwareConcurrency?: number;
+  timestamp: number;
+  getUserMedia: Record<string, unknown>[];
+  PeerConnections: Record<string, InternalsPeerConnection>;
+  UserAgent: string;
+  UserAgentData: InternalsUserAgentData;
+}
+
+// ---------------------------------------------------------------------------
+// Derived series
+// ---------------------------------------------------------------------------
+
+type Report = StatsReport;
+
+interface Calculator {
+  /** the series name, e.g. `[bytesSent_in_bits/s]` */
+  name: string;
+  /** the property the metric belongs to: it is computed only for reports that have it */
+  origin: string;
+  compute(prev: Report | undefined, cur: Report, sample: StatsSample): unknown;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+
+/** Δa / Δb between two reports of the same id, or undefined (as Chrome's calculateRate). */
+function deltaRatio(prev: Report | undefined, cur: Report, a: string, b: string): number | undefined {
+  if (!prev) return undefined;
+  const dt = num(cur.timestamp) - num(prev.timestamp);
+  if (!(dt > 0)) return undefined;
+  const da = num(cur[a]) - num(prev[a]);
+  const db = b === 'timestamp' ? dt : num(cur[b]) - num(prev[b]);
+  return da / db;
+}
+
+const finite = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) ? x : undefined);
+
+/** `[X/s]`: ΔX · 1000 / Δtimestamp(ms). */
+function perSecond(metric: string): Calculator {
+  return {
+    name: `[${metric}/s]`,
+    origin: metric,
+    compute(prev, cur) {
+      if (!prev) return undefined;
+      const dt = num(cur.timestamp) - num(prev.timestamp);
+      if (!(dt > 0)) return undefined;
+      return finite(((num(cur[metric]) - num(prev[metric])) * 1000) / dt);
+    },
+  };
+}
+
+/** `[X_in_bits/s]`: round(ΔX · 8 · 1000 / Δtimestamp(ms)). */
+function bitsPerSecond(metric: string): Calculator {
+  return {
+    name: `[${metric}_in_bits/s]`,
+    origin: metric,
+    compute(prev, cur) {
+      if (!prev) return undefined;
+      const dt = num(cur.timestamp) - num(prev.timestamp);
+      if (!(dt > 0)) return undefined;
+      const r = finite(((num(cur[metric]) - num(prev[metric])) * 8 * 1000) / dt);
+      return r === undefined ? undefined : Math.round(r);
+    },
+  };
+}
+
+/** `[a/b]` (Δa / Δb), or `[a/b_in_ms]` (Δa / Δb · 1000) for seconds shown in milliseconds. */
+function ratio(a: string, b: string, inMs = false): Calculator {
+  return {
+    name: `[${a}/${b}${inMs ? '_in_ms' : ''}]`,
+    origin: a,
+    compute(prev, cur) {
+      const r = finite(deltaRatio(prev, cur, a, b));
+      return r === undefined ? undefined : inMs ? r * 1000 : r;
+    },
+  };
+}
+
+/** `[a-b-c]`: a − b − c of the current report (integers, as Chrome's parseInt). */
+function difference(a: string, ...others: string[]): Calculator {
+  return {
+    name: `[${[a, ...others].join('-')}]`,
+    origin: a,
+    compute(_prev, cur) {
+      const int = (v: unknown) => parseInt(String(v), 10);
+      return finite(others.reduce((acc, o) => acc - int(cur[o]), int(cur[a])));
+    },
+  };
+}
+
+/** `[codec]`: "VP8 (96)" or "opus (111, minptime=10;useinbandfec=1)" from the report's codec. */
+const codec: Calculator = {
+  name: '[codec]',
+  origin: 'codecId',
+  compute(_prev, cur, sample) {
+    const c = typeof cur.codecId === 'string' ? sample[cur.codecId] : undefined;
+    if (!c || typeof c.mimeType !== 'string') return undefined;
+    const fmtp = c.sdpFmtpLine ? `, ${String(c.sdpFmtpLine)}` : '';
+    return `${c.mimeType.slice(c.mimeType.indexOf('/') + 1)} (${String(c.payloadType)}${fmtp})`;
+  },
+};
+
+/** `[Audio_Level_in_RMS]`: √(ΔtotalAudioEnergy / ΔtotalSamplesDuration). */
+const audioLevelRms: Calculator = {
+  name: '[Audio_Level_in_RMS]',
+  origin: 'totalAudioEnergy',
+  compute(prev, cur) {
+    const r = deltaRatio(prev, cur, 'totalAudioEnergy', 'totalSamplesDuration');
+    return r === undefined ? undefined : finite(Math.sqrt(r));
+  },
+};
+
+/** `[interFrameDelayStDev_in_ms]`: 1000 · √((ΔΣd² − (ΔΣd)²/Δn) / Δn) over the frames decoded since the previous sample. */
+const interFrameDelayStDev: Calculator = {
+  name: '[interFrameDelayStDev_in_ms]',
+  origin: 'totalSquaredInterFrameDelay',
+  compute(prev, cur) {
+    if (!prev) return undefined;
+    const n = num(cur.framesDecoded) - num(prev.framesDecoded);
+    if (!(n > 0)) return undefined;
+    const sq = num(cur.totalSquaredInterFrameDelay) - num(prev.totalSquaredInterFrameDelay);
+    const sum = num(cur.totalInterFrameDelay) - num(prev.totalInterFrameDelay);
+    const variance = (sq - (sum * sum) / n) / n;
+    if (!(variance >= 0)) return undefined;
+    return finite(1000 * Math.sqrt(variance));
+  },
+};
+
+/** `[X]` for an epoch-ms time: the date as the browser shows it (Date.toLocaleString, as Chrome). */
+function date(metric: string): Calculator {
+  return {
+    name: `[${metric}]`,
+    origin: metric,
+    compute(_prev, cur) {
+      return new Date(num(cur[metric])).toLocaleString();
+    },
+  };
+}
+
+/**
+ * Per stats type, the derived series in Chrome's order (Chromium
+ * stats_rates_calculator.js; checked against a Chrome 147 dump). Chrome 147
+ * no longer writes packet rates; `[packetsSent/s]` and `[packetsReceived/s]`
+ * are kept here (as older Chrome wrote them) because support engineers
+ * read them.
+ */
+export const CALCULATORS: Readonly<Record<string, readonly Calculator[]>> = {
+  'data-channel': [perSecond('messagesSent'), perSecond('messagesReceived'), bitsPerSecond('bytesSent'), bitsPerSecond('bytesReceived')],
+  'media-source': [audioLevelRms],
+  'outbound-rtp': [
+    bitsPerSecond('bytesSent'),
+    bitsPerSecond('headerBytesSent'),
+    bitsPerSecond('retransmittedBytesSent'),
+    perSecond('packetsSent'),
+    ratio('totalPacketSendDelay', 'packetsSent', true),
+    perSecond('framesEncoded'),
+    perSecond('framesSent'),
+    bitsPerSecond('totalEncodedBytesTarget'),
+    ratio('totalEncodeTime', 'framesEncoded', true),
+    ratio('qpSum', 'framesEncoded'),
+    codec,
+  ],
+  'inbound-rtp': [
+    bitsPerSecond('bytesReceived'),
+    bitsPerSecond('headerBytesReceived'),
+    bitsPerSecond('retransmittedBytesReceived'),
+    bitsPerSecond('fecBytesReceived'),
+    perSecond('packetsReceived'),
+    perSecond('framesReceived'),
+    difference('framesReceived', 'framesDecoded', 'framesDropped'),
+    perSecond('framesDecoded'),
+    perSecond('keyFramesDecoded'),
+    ratio('totalDecodeTime', 'framesDecoded', true),
+    ratio('totalInterFrameDelay', 'framesDecoded', true),
+    interFrameDelayStDev,
+    perSecond('totalSamplesReceived'),
+    perSecond('concealedSamples'),
+    ratio('concealedSamples', 'totalSamplesReceived'),
+    perSecond('silentConcealedSamples'),
+    perSecond('insertedSamplesForDeceleration'),
+    perSecond('removedSamplesForAcceleration'),
+    ratio('qpSum', 'framesDecoded'),
+    codec,
+    audioLevelRms,
+    ratio('jitterBufferDelay', 'jitterBufferEmittedCount', true),
+    ratio('jitterBufferTargetDelay', 'jitterBufferEmittedCount', true),
+    ratio('jitterBufferMinimumDelay', 'jitterBufferEmittedCount', true),
+    date('lastPacketReceivedTimestamp'),
+    date('estimatedPlayoutTimestamp'),
+    ratio('totalProcessingDelay', 'jitterBufferEmittedCount', true),
+    ratio('totalAssemblyTime', 'framesAssembledFromMultiplePackets', true),
+  ],
+  'remote-inbound-rtp': [ratio('totalRoundTripTime', 'roundTripTimeMeasurements')],
+  'remote-outbound-rtp': [date('remoteTimestamp')],
+  transport: [bitsPerSecond('bytesSent'), bitsPerSecond('bytesReceived'), perSecond('packetsSent'), perSecond('packetsReceived')],
+  'candidate-pair': [
+    bitsPerSecond('bytesSent'),
+    bitsPerSecond('bytesReceived'),
+    perSecond('packetsSent'),
+    perSecond('packetsReceived'),
+    ratio('totalRoundTripTime', 'responsesReceived'),
+    date('lastPacketReceivedTimestamp'),
+    date('lastPacketSentTimestamp'),
+  ],
+};
+
+// ---------------------------------------------------------------------------
+// Stats series
+// ---------------------------------------------------------------------------
+
+interface Series {
+  type: string;
+  start: number;
+  end: number;
+  values: unknown[];
+}
+
+const iso = (ms: number): string => {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? '' : d.toISOString();
+};
+
+/**
+ * The order Chrome lists a sample's reports in: ids sorted, then
+ * outbound-rtp (by mid, then encodingIndex), inbound-rtp, everything else.
+ */
+export function chromeReportOrder(sample: StatsSample): string[] {
+  const ids = Object.keys(sample).sort();
+  const outbound: string[] = [];
+  const inbound: string[] = [];
+  const others: string[] = [];
+  for (const id of ids) {
+    const type = sample[id]!.type;
+    if (type === 'outbound-rtp') outbound.push(id);
+    else if (type === 'inbound-rtp') inbound.push(id);
+    else others.push(id);
+  }
+  const midOrder = new Map<string, number>();
+  for (const id of outbound) {
+    const mid = String(sample[id]!.mid ?? id);
+    if (!midOrder.has(mid)) midOrder.set(mid, midOrder.size);
+  }
+  const key = (id: string) => midOrder.get(String(sample[id]!.mid ?? id))!;
+  const encodingIndex = (id: string) => Number(sample[id]!.encodingIndex ?? 0) || 0;
+  outbound.sort((a, b) => key(a) - key(b) || encodingIndex(a) - encodingIndex(b));
+  return [...outbound, ...inbound, ...others];
+}
+
+/** Builds the `stats` object of one connection from its complete samples, in order. */
+export function statsSeries(samples: Iterable<{ sample: StatsSample; time: number }>): Record<string, InternalsSeries> {
+  // Per stats id: its series by name, and its property names in Chrome's
+  // (sorted) order, kept while the report's keys stay the same.
+  interface IdState {
+    series: Map<string, Series>;
+    keys: string[];
+    names: string[];
+  }
+  const ids = new Map<string, IdState>();
+  /** every series, in the order Chrome creates them */
+  const all: { key: string; series: Series }[] = [];
+  const add = (id: string, state: IdState, name: string, type: string, time: number, value: unknown) => {
+    let s = state.series.get(name);
+    if (!s) {
+      s = { type, start: time, end: time, values: [] };
+      state.series.set(name, s);
+      all.push({ key: `${id}-${name}`, series: s });
+    }
+    s.end = time;
+    s.values.push(value);
+  };
+  let previous: StatsSample | undefined;
+  let orderSignature = '';
+  let order: string[] = [];
+  for (const { sample, time: sampleTime } of samples) {
+    const signature = reportOrderSignature(sample);
+    if (signature !== orderSignature) {
+      order = chromeReportOrder(sample);
+      orderSignature = signature;
+    }
+    for (const id of order) {
+      const report = sample[id]!;
+      let state = ids.get(id);
+      if (!state) {
+        state = { series: new Map(), keys: [], names: [] };
+        ids.set(id, state);
+      }
+      const keys = Object.keys(report);
+      if (!sameKeys(keys, state.keys)) {
+        state.keys = keys;
+        state.names = keys.filter((n) => n !== 'id' && n !== 'timestamp').sort();
+      }
+      const type = typeof report.type === 'string' ? report.type : '';
+      const time = typeof report.timestamp === 'number' ? report.timestamp : sampleTime;
+      for (const name of state.names) {
+        const value = report[name];
+        if (value !== undefined) add(id, state, name, type, time, value);
+      }
+      const calculators = CALCULATORS[type];
+      if (calculators) {
+        const prev = previous?.[id];
+        for (const c of calculators) {
+          if (!(c.origin in report)) continue;
+          const value = c.compute(prev, report, sample);
+          if (value !== undefined) add(id, state, c.name, type, time, value);
+        }
+      }
+      add(id, state, 'timestamp', type, time, time);
+    }
+    previous = sample;
+  }
+  const out: Record<string, InternalsSeries> = {};
+  for (const { key, series: s } of all) {
+    out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: JSON.stringify(s.values) };
+  }
+  return out;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What chromeReportOrder depends on: the ids, their types, and mid / encodingIndex of outbound-rtp. */
+function reportOrderSignature(sample: StatsSample): string {
+  let s = '';
+  for (const id in sample) {
+    const r = sample[id]!;
+    s += `${id}\u0000${String(r.type)}\u0000`;
+    if (r.type === 'outbound-rtp') s += `${String(r.mid)}\u0000${String(r.encodingIndex)}\u0000`;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// updateLog
+// ---------------------------------------------------------------------------
+
+/** Our (rtcstats) method names where Chrome's updateLog uses another name; the rest keep theirs. */
+export const UPDATE_LOG_NAMES: Readonly<Record<string, string>> = {
+  addIceCandidateOnFailure: 'addIceCandidateFailed',
+};
+
+/** Chrome's key order for a candidate; the rest follow. */
+function chromeCandidate(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['sdpMid', 'sdpMLineIndex', 'candidate']) if (k in v) out[k] = v[k];
+  return { ...out, ...v };
+}
+
+/** Chrome's shape of an icecandidateerror: url, address, port, host_candidate, error_text, error_code. */
+function chromeIceError(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const v = value as Record<string, unknown>;
+  const renamed: Record<string, string> = { hostCandidate: 'host_candidate', errorText: 'error_text', errorCode: 'error_code' };
+  const out: Record<string, unknown> = {};
+  for (const k of ['url', 'address', 'port', 'hostCandidate', 'errorText', 'errorCode']) if (k in v) out[renamed[k] ?? k] = v[k];
+  for (const [k, x] of Object.entries(v)) if (!(k in renamed) && !(k in out)) out[k] = x;
+  return out;
+}
+
+/** Chrome's `{type, sdp}` order for a description (readers look for a value starting `{"type":`). */
+function chromeDescription(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('type' in value)) return value;
+  const v = value as Record<string, unknown>;
+  return { type: v.type, ...('sdp' in v ? { sdp: v.sdp } : {}), ...v };
+}
+
+const DESCRIPTION_METHODS = new Set([
+  'createOfferOnSuccess',
+  'createAnswerOnSuccess',
+  'setLocalDescription',
+  'setLocalDescriptionOnSuccess',
+  'setRemoteDescription',
+  'setRemoteDescriptionOnSuccess',
+]);
+
+/** An updateLog value: "" for none, otherwise JSON (a state as `"\"connected\""`, a description as `{"type":..,"sdp":..}`). */
+export function updateLogValue(method: string, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let v: unknown = value;
+  if (method === 'onicecandidate' || method === 'addIceCandidate') v = chromeCandidate(v);
+  else if (method === 'onicecandidateerror') v = chromeIceError(v);
+  else if (DESCRIPTION_METHODS.has(method)) v = chromeDescription(v);
+  return JSON.stringify(v) ?? '';
+}
+
+// ---------------------------------------------------------------------------
+// getUserMedia
+// ---------------------------------------------------------------------------
+
+const MEDIA_METHODS: Record<string, { type: 'getUserMedia' | 'getDisplayMedia'; phase: 'request' | 'success' | 'failure' }> = {};
+for (const [prefix, type] of [
+  ['navigator.mediaDevices.getUserMedia', 'getUserMedia'],
+  ['navigator.mediaDevices.getDisplayMedia', 'getDisplayMedia'],
+  ['getUserMedia', 'getUserMedia'], // the legacy callback forms
+] as const) {
+  MEDIA_METHODS[prefix] = { type, phase: 'request' };
+  MEDIA_METHODS[`${prefix}OnSuccess`] = { type, phase: 'success' };
+  MEDIA_METHODS[`${prefix}OnFailure`] = { type, phase: 'failure' };
+}
+
+/** Chrome's `audio` / `video` request field: "" for `true`, the constraints as JSON for an object, absent when not asked for. */
+function constraintField(c: unknown): string | undefined {
+  if (c === undefined || c === null || c === false) return undefined;
+  if (c === true) return '';
+  return JSON.stringify(c);
+}
+
+/** `{"id":..,"label":..}` of the first track of a kind in `[[kind, id, label, settings], ...]`, or "null". */
+function trackInfo(tracks: unknown, kind: string): string {
+  if (!Array.isArray(tracks)) return 'null';
+  for (const t of tracks) {
+    if (Array.isArray(t) && t[0] === kind) return JSON.stringify({ id: t[1] ?? '', label: t[2] ?? '' });
+  }
+  return 'null';
+}
+
+const sortedKeys = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+
+function mediaEntries(session: SessionRecord, ordered: StoredEvent[], pid: number): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const requestIds = new Map<string, number>();
+  const nextId = new Map<number, number>();
+  const requestIdOf = (frame: number, correlation: string | number | undefined): number => {
+    const key = correlation === undefined ? undefined : `${frame}\u0000${String(correlation)}`;
+    const known = key === undefined ? undefined : requestIds.get(key);
+    if (known !== undefined) return known;
+    const id = nextId.get(frame) ?? 0;
+    nextId.set(frame, id + 1);
+    if (key !== undefined) requestIds.set(key, id);
+    return id;
+  };
+  for (const e of ordered) {
+    if (e.pc !== null) continue;
+    const m = MEDIA_METHODS[e.method];
+    if (!m) continue;
+    const base: Record<string, unknown> = {
+      pid,
+      request_id: requestIdOf(e.frame, e.extra?.[0]),
+      request_type: m.type,
+      rid: e.frame + 1,
+      timestamp: e.t,
+    };
+    if (m.phase === 'request') {
+      base.origin = session.frames[e.frame]?.origin ?? session.origin;
+      const c = e.value && typeof e.value === 'object' ? (e.value as Record<string, unknown>) : {};
+      const audio = constraintField(c.audio);
+      const video = constraintField(c.video);
+      if (audio !== undefined) base.audio = audio;
+      if (video !== undefined) base.video = video;
+    } else if (m.phase === 'success') {
+      base.stream_id = '';
+      base.audio_track_info = trackInfo(e.value, 'audio');
+      base.video_track_info = trackInfo(e.value, 'video');
+    } else {
+      const text = typeof e.value === 'string' ? e.value : JSON.stringify(e.value ?? '');
+      const at = text.indexOf(': ');
+      base.error = at >= 0 ? text.slice(0, at) : text;
+      base.error_message = at >= 0 ? text.slice(at + 2) : '';
+    }
+    out.push(sortedKeys(base));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// User agent
+// ---------------------------------------------------------------------------
+
+/**
+ * A UserAgentData object (the shape Chrome 147 writes: brands,
+ * fullVersionList, mobile, platform) read from the user-agent string.
+ * Browsers without client hints (Firefox, Safari) give empty brand lists.
+ */
+export function userAgentData(ua: string): InternalsUserAgentData {
+  const version = (token: string) => new RegExp(`${token}/([\\d.]+)`).exec(ua)?.[1];
+  const brands: { brand: string; version: string }[] = [];
+  const chromium = version('Chrome') ?? version('CriOS');
+  if (chromium && !/Firefox\//.test(ua)) {
+    brands.push({ brand: 'Chromium', version: chromium });
+    const edge = version('Edg');
+    const opera = version('OPR');
+    if (edge) brands.push({ brand: 'Microsoft Edge', version: edge });
+    else if (opera) brands.push({ brand: 'Opera', version: opera });
+    else brands.push({ brand: 'Google Chrome', version: chromium });
+  }
+  const platform = /Windows/.test(ua)
+    ? 'Windows'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /CrOS/.test(ua)
+        ? 'Chrome OS'
+        : /iPhone|iPad|iPod/.test(ua)
+          ? 'iOS'
+          : /Mac OS X|Macintosh/.test(ua)
+            ? 'macOS'
+            : /Linux|X11/.test(ua)
+              ? 'Linux'
+              : '';
+  return {
+    brands: brands.map((b) => ({ brand: b.brand, version: b.version.split('.')[0]! })),
+    fullVersionList: brands,
+    mobile: /Mobi/.test(ua),
+    platform,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The dump
+// ---------------------------------------------------------------------------
+
+/**
+ * Chrome's key for a connection, `<rid>-<lid>`: rid is the frame's index + 1
+ * (a stand-in for the renderer id: 1 for the top frame), lid counts the
+ * session's connections from 1 in the order they were first seen.
+ */
+export function internalsConnectionKeys(session: SessionRecord, events: readonly StoredEvent[]): Map<string, string> {
+  const frames = new Map<string, number>();
+  for (const c of session.connections) if (!frames.has(c.id)) frames.set(c.id, c.frame);
+  for (const e of events) if (e.pc !== null && !frames.has(e.pc)) frames.set(e.pc, e.frame);
+  const keys = new Map<string, string>();
+  let lid = 0;
+  for (const [id, frame] of frames) keys.set(id, `${frame + 1}-${++lid}`);
+  return keys;
+}
+
+export function buildInternals(dump: SessionDump): InternalsDump {
+  const { session } = dump;
+  const ordered = orderEvents(dump.events);
+  const pid = session.tabId;
+  const keys = internalsConnectionKeys(session, ordered);
+
+  const perPc = new Map<string, StoredEvent[]>();
+  for (const e of ordered) {
+    if (e.pc === null) continue;
+    const list = perPc.get(e.pc);
+    if (list) list.push(e);
+    else perPc.set(e.pc, [e]);
+  }
+  const samplesOf = new Map<string, { sample: StatsSample; time: number }[]>();
+  for (const { event, sample } of completeStatsSamples(ordered)) {
+    const list = samplesOf.get(event.pc!);
+    if (list) list.push({ sample, time: event.t });
+    else samplesOf.set(event.pc!, [{ sample, time: event.t }]);
+  }
+
+  const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
+  const PeerConnections: Record<string, InternalsPeerConnection> = {};
+  for (const [id, key] of keys) {
+    const events = perPc.get(id) ?? [];
+    const info = connections.get(id);
+    const create = events.find((e) => e.method === 'create');
+    const constraints = events.find((e) => e.method === 'constraints');
+    const frame = info?.frame ?? events[0]?.frame ?? 0;
+    const updateLog: InternalsUpdate[] = [];
+    for (const e of events) {
+      if (e.method === 'create' || e.method === 'constraints' || e.method === 'getStats') continue;
+      updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
+    }
+    // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
+    PeerConnections[key] = {
+      pid,
+      ...(constraints ? { constraints: JSON.stringify(constraints.value ?? {}) } : {}),
+      rtcConfiguration: JSON.stringify((create ? create.value : info?.configuration) ?? {}),
+      stats: statsSeries(samplesOf.get(id) ?? []),
+      updateLog,
+      url: session.frames[frame]?.url ?? session.url,
+      webrtcLensConnectionId: id,
+    };
+  }
+
+  const out: InternalsDump = {
+    timestamp: session.endTime ?? Math.max(session.lastEventTime, session.startTime),
+    getUserMedia: mediaEntries(session, ordered, pid),
+    PeerConnections,
+    UserAgent: session.userAgent,
+    UserAgentData: userAgentData(session.userAgent),
+  };
+  // the page facts of the top frame, first in the dump as Chrome writes them
+  const page = ordered.find((e) => e.pc === null && e.method === 'create' && e.frame === 0)?.value as
+    | { deviceMemory?: unknown; hardwareConcurrency?: unknown }
+    | null
+    | undefined;
+  const facts: Partial<InternalsDump> = {};
+  if (typeof page?.deviceMemory === 'number') facts.deviceMemory = page.deviceMemory;
+  if (typeof page?.hardwareConcurrency === 'number') facts.hardwareConcurrency = page.hardwareConcurrency;
+  return { ...facts, ...out };
+}
+
+/** The dump as chrome://webrtc-internals' "Download the PeerConnection updates and stats data" writes it. */
+export function exportInternals(dump: SessionDump): string {
+  return JSON.stringify(buildInternals(dump));
+}

@@ -1,0 +1,119 @@
+// CSV export: one row per stats sample, report and property; RFC 4180.
+
+import { describe, it, expect } from 'vitest';
+import { csvChunks, csvField, csvValue, exportCsv } from '../../src/core/csv';
+import type { SessionDump } from '../../src/core/dump';
+import type { SessionRecord } from '../../src/core/session';
+import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
+import type { StoredEvent } from '../../src/core/trace';
+
+const T = Date.UTC(2025, 8, 23, 4, 35, 15);
+
+function session(): SessionRecord {
+  return {
+    id: 's',
+    tabId: 1,
+    url: 'https://a.example/',
+    origin: 'https://a.example',
+    title: '',
+    startTime: T,
+    endTime: null,
+    userAgent: '',
+    extensionVersion: '0.1.0',
+    frames: [],
+    connections: [],
+    tags: {},
+    eventCount: 0,
+    statsCount: 0,
+    lastEventTime: T,
+    bytes: 0,
+    rawBytes: 0,
+  };
+}
+
+const first: StatsSample = {
+  OT1: { timestamp: T + 1000.5, type: 'outbound-rtp', kind: 'video', bytesSent: 100, active: true, qualityLimitationDurations: { none: 1.5, cpu: 0 } },
+  D1: { timestamp: T + 1000.5, type: 'data-channel', label: 'chat, "general"\nroom', protocol: '=HYPERLINK("x")', state: null, ids: [1, 2] },
+};
+const second: StatsSample = {
+  OT1: { ...first.OT1!, timestamp: T + 2000.25, bytesSent: 250 },
+  D1: { ...first.D1!, timestamp: T + 2000.25 },
+};
+
+function dump(): SessionDump {
+  const ev = (seq: number, frame: number, t: number, pc: string, value: unknown, full?: true): StoredEvent => ({
+    sessionId: 's',
+    frame,
+    seq,
+    t,
+    method: 'getStats',
+    pc,
+    value,
+    ...(full ? { full } : {}),
+  });
+  return {
+    session: session(),
+    events: [
+      { sessionId: 's', frame: 0, seq: 1, t: T + 10, method: 'create', pc: 'PC_0', value: {} },
+      ev(2, 0, T + 1001, 'PC_0', first, true),
+      ev(3, 0, T + 2001, 'PC_0', statsDelta(first, second)!), // a delta
+      // a report without timestamp (its row takes the getStats time), in another frame's connection
+      ev(1, 1, T + 1500, 'f1-PC_0', { 'A,1': { type: 'transport', bytesSent: 7 } }, true),
+    ],
+  };
+}
+
+describe('exportCsv', () => {
+  it('writes exactly the rows of the samples, in trace order, RFC 4180 quoted', () => {
+    const t1 = new Date(T + 1000.5).toISOString();
+    const t2 = new Date(T + 2000.25).toISOString();
+    const t3 = new Date(T + 1500).toISOString();
+    const rows = [
+      'time,timestamp,pcId,statsId,type,kind,property,value',
+      `${t1},${T + 1000.5},PC_0,OT1,outbound-rtp,video,bytesSent,100`,
+      `${t1},${T + 1000.5},PC_0,OT1,outbound-rtp,video,active,true`,
+      `${t1},${T + 1000.5},PC_0,OT1,outbound-rtp,video,qualityLimitationDurations,"{""none"":1.5,""cpu"":0}"`,
+      `${t1},${T + 1000.5},PC_0,D1,data-channel,,label,"chat, ""general""\nroom"`,
+      `${t1},${T + 1000.5},PC_0,D1,data-channel,,protocol,"'=HYPERLINK(""x"")"`,
+      `${t1},${T + 1000.5},PC_0,D1,data-channel,,state,`,
+      `${t1},${T + 1000.5},PC_0,D1,data-channel,,ids,"[1,2]"`,
+      `${t3},${T + 1500},f1-PC_0,"A,1",transport,,bytesSent,7`,
+      `${t2},${T + 2000.25},PC_0,OT1,outbound-rtp,video,bytesSent,250`,
+      `${t2},${T + 2000.25},PC_0,OT1,outbound-rtp,video,active,true`,
+      `${t2},${T + 2000.25},PC_0,OT1,outbound-rtp,video,qualityLimitationDurations,"{""none"":1.5,""cpu"":0}"`,
+      `${t2},${T + 2000.25},PC_0,D1,data-channel,,label,"chat, ""general""\nroom"`,
+      `${t2},${T + 2000.25},PC_0,D1,data-channel,,protocol,"'=HYPERLINK(""x"")"`,
+      `${t2},${T + 2000.25},PC_0,D1,data-channel,,state,`,
+      `${t2},${T + 2000.25},PC_0,D1,data-channel,,ids,"[1,2]"`,
+    ];
+    expect(exportCsv(dump())).toBe(rows.join('\r\n') + '\r\n');
+  });
+
+  it('gives the same text in chunks', () => {
+    expect([...csvChunks(dump(), 10)].join('')).toBe(exportCsv(dump()));
+    expect([...csvChunks(dump(), 10)].length).toBeGreaterThan(1);
+  });
+
+  it('quotes fields as RFC 4180 says', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line\r\nbreak')).toBe('"line\r\nbreak"');
+    expect(csvField('')).toBe('');
+  });
+
+  it('writes values: numbers and booleans as JavaScript does, null empty, objects as JSON, formulas defused', () => {
+    expect(csvValue(1.5e-7)).toBe('1.5e-7');
+    expect(csvValue(-3)).toBe('-3');
+    expect(csvValue(false)).toBe('false');
+    expect(csvValue(null)).toBe('');
+    expect(csvValue({ a: [1] })).toBe('{"a":[1]}');
+    expect(csvValue('-1')).toBe("'-1");
+    expect(csvValue('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvValue('host')).toBe('host');
+  });
+
+  it('is only the header for a session without stats', () => {
+    expect(exportCsv({ session: session(), events: [] })).toBe('time,timestamp,pcId,statsId,type,kind,property,value\r\n');
+  });
+});
