@@ -16,7 +16,9 @@ async function startCall() {
   setStatus('starting');
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
   document.getElementById('local').srcObject = stream;
-  const pc1 = new RTCPeerConnection({ iceServers: [] });
+  // ?turn=1: a TURN server with credentials in the configuration (nothing listens there; host candidates connect)
+  const iceServers = params.get('turn') ? [{ urls: 'turn:127.0.0.1:9?transport=udp', username: 'turn-user-7f3a', credential: 'turn-secret-9c2e' }] : [];
+  const pc1 = new RTCPeerConnection({ iceServers });
   const pc2 = new RTCPeerConnection({ iceServers: [] });
   window.pcs = [pc1, pc2];
   const forward = (from, to, name) => {
