@@ -67,13 +67,27 @@ type TimedSample = { seq: number; t: number; extra?: (string | number)[]; sample
 function toColumns(samples: TimedSample[]): StatsColumns {
   const ids: string[] = [];
   const seen = new Set<string>();
-  for (const { sample } of samples) for (const id of Object.keys(sample)) if (!seen.has(id)) (seen.add(id), ids.push(id));
+  for (const { sample } of samples) {
+    for (const id of Object.keys(sample)) {
+      if (!seen.has(id)) {
+        seen.add(id);
+        ids.push(id);
+      }
+    }
+  }
   const reports: StatsColumns['reports'] = {};
   for (const id of ids) {
     const rows = samples.map((s) => s.sample[id]).filter((r) => r !== undefined);
     const props: string[] = [];
     const seenProps = new Set<string>();
-    for (const r of rows) for (const k of Object.keys(r)) if (!seenProps.has(k)) (seenProps.add(k), props.push(k));
+    for (const r of rows) {
+      for (const k of Object.keys(r)) {
+        if (!seenProps.has(k)) {
+          seenProps.add(k);
+          props.push(k);
+        }
+      }
+    }
     const columns: Record<string, Column> = {};
     for (const prop of props) {
       const present = rows.map((r) => prop in r);

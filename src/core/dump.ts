@@ -21,6 +21,21 @@ export type DumpFormat =
   | 'jitsi' // Jitsi's rtcstats fork: first line ["connectionInfo", ...]
   | 'webrtc-internals'; // chrome://webrtc-internals JSON, old and new variants
 
+/**
+ * Per connection, per stats id, per name: a series that a dump carries besides
+ * the getStats samples — webrtc-internals' bracketed derived series
+ * (`[bytesSent_in_bits/s]`, `[codec]`, ...), which Chrome computes from the
+ * samples and which are therefore not part of them.
+ */
+export type DerivedSeriesMap = Record<string, Record<string, Record<string, DerivedSeries>>>;
+
+export interface DerivedSeries {
+  statsType: string;
+  /** ms since epoch, one per value (aligned to the report's own timestamps) */
+  times: number[];
+  values: unknown[];
+}
+
 export interface ImportResult {
   format: DumpFormat;
   /** whether the input was gzip-compressed */
@@ -28,12 +43,28 @@ export interface ImportResult {
   dump: SessionDump;
   /** things that were read with a fallback or skipped, for the user to know */
   warnings: string[];
+  /**
+   * What the dump says besides its events, as found: the rtcstats metadata
+   * line, Jitsi's connectionInfo, webrtc-internals' top-level fields
+   * (UserAgentData in whatever shape, deviceMemory, ...) and per-connection
+   * fields (pid, url, constraints, ...) under `connections`.
+   */
+  metadata?: Record<string, unknown>;
+  /** webrtc-internals only: the bracketed derived series, kept out of the samples */
+  derived?: DerivedSeriesMap;
 }
 
-/** What a malformed or unsupported input gives: a message that names the problem. */
+/**
+ * What a malformed or unsupported input gives: a message that names the
+ * problem (with the line number when there is one). The one error class for
+ * bad dumps: readRtcstats throws it too (as DumpFormatError, the same class).
+ */
 export class DumpImportError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** 1-based line of the input the problem is on, when it is on one */
+  readonly line?: number;
+  constructor(message: string, line?: number) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
     this.name = 'DumpImportError';
+    if (line !== undefined) this.line = line;
   }
 }

@@ -8,19 +8,15 @@
 
 import type { SessionRecord } from './session';
 import { completeStatsSamples } from './session';
-import { statsDelta, applyStatsDelta, type StatsSample, type StatsDelta } from './stats-delta';
+import { statsDelta, type StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
+import { isPlainObject } from './formats/common';
+import { FULL_SAMPLE_MARK, RTCSTATS_FILE_FORMAT, RTCSTATS_MAGIC, RtcstatsSampleReader, parseRtcstatsV3 } from './formats/rtcstats-v3';
 
-export const RTCSTATS_MAGIC = 'RTCStatsDump';
-export const RTCSTATS_FILE_FORMAT = 3;
-/**
- * Correlation id on a getStats line whose value is a complete sample rather
- * than a delta (with `null` for the reports of the previous sample that are
- * gone). rtcstats readers ignore the mark and merge the line into the previous
- * sample: reports that went away go, but a property that disappeared keeps its
- * old value there. Our reader replaces the previous sample, which is exact.
- */
-export const FULL_SAMPLE_MARK = 'full';
+export { FULL_SAMPLE_MARK, RTCSTATS_FILE_FORMAT, RTCSTATS_MAGIC } from './formats/rtcstats-v3';
+export { decompressMethod } from './formats/rtcstats-compression';
+/** The error for a bad dump: the same class as DumpImportError (one error class for bad dumps). */
+export { DumpImportError as DumpFormatError } from './dump';
 
 export interface RtcstatsMetadata {
   fileFormat: number;
@@ -89,82 +85,19 @@ export interface RtcstatsDump {
   events: RtcstatsEvent[];
 }
 
-export class DumpFormatError extends Error {
-  constructor(message: string, readonly line?: number) {
-    super(line === undefined ? message : `line ${line}: ${message}`);
-    this.name = 'DumpFormatError';
-  }
-}
-
-// Method-name compression of rtcstats (compression.js methodTable), decompression side.
-const COMPRESSED_METHODS: Record<string, string> = {
-  g: 'getStats', 1: 'getStats',
-  2: 'createOffer', 3: 'createOfferOnSuccess', 12: 'createOfferOnFailure',
-  4: 'createAnswer', 5: 'createAnswerOnSuccess', 13: 'createAnswerOnFailure',
-  6: 'setLocalDescription', 7: 'setLocalDescriptionOnSuccess', 14: 'setLocalDescriptionOnFailure',
-  8: 'setRemoteDescription', 9: 'setRemoteDescriptionOnSuccess', 15: 'setRemoteDescriptionOnFailure',
-  10: 'addIceCandidate', 11: 'addIceCandidateOnSuccess', 16: 'addIceCandidateOnFailure',
-  20: 'onicecandidate', 21: 'onicecandidateerror', 22: 'ontrack', 23: 'onsignalingstatechange',
-  24: 'oniceconnectionstatechange', 25: 'onconnectionstatechange', 26: 'onicegatheringstatechange',
-  27: 'onnegotiationneeded', 28: 'ondatachannel',
-  30: 'addTrack', 31: 'addTrackOnSuccess', 32: 'addTransceiver', 33: 'addTransceiverOnSuccess', 34: 'removeTrack',
-  35: 'createDataChannel', 36: 'close', 37: 'restartIce', 38: 'setConfiguration', 39: 'create', 40: 'constraints',
-  41: 'setCodecPreferences', 42: 'setHeaderExtensionsToNegotiate', 50: 'setParameters', 51: 'replaceTrack',
-  60: 'navigator.mediaDevices.getUserMedia', 61: 'navigator.mediaDevices.getUserMediaOnSuccess',
-  65: 'navigator.mediaDevices.getUserMediaOnFailure', 63: 'navigator.mediaDevices.getDisplayMedia',
-  64: 'navigator.mediaDevices.getDisplayMediaOnSuccess', 66: 'navigator.mediaDevices.enumerateDevices',
-  67: 'navigator.mediaDevices.ondevicechange', 68: 'navigator.mediaDevices.getDisplayMediaOnFailure',
-  70: 'MediaStreamTrack.stop', 71: 'MediaStreamTrack.applyConstraints', 72: 'MediaStreamTrack.onended',
-  73: 'MediaStreamTrack.onmute', 74: 'MediaStreamTrack.onunmute', 80: 'HTMLMediaElement.resize',
-};
-
-export function decompressMethod(method: unknown): string {
-  const key = String(method);
-  return COMPRESSED_METHODS[key] ?? key;
-}
-
-/** Parses a file-format-3 dump, reconstructing complete getStats samples. */
+/**
+ * Parses a file-format-3 dump, reconstructing complete getStats samples
+ * (method, property-name and type compression undone; stats ids as found).
+ * Throws DumpImportError (alias DumpFormatError) with the line number. The
+ * full importer for every dump format is importDump (src/core/import.ts).
+ */
 export function readRtcstats(text: string): RtcstatsDump {
-  if (!text.startsWith(RTCSTATS_MAGIC + '\n')) throw new DumpFormatError(`does not start with "${RTCSTATS_MAGIC}"`, 1);
-  const lines = text.slice(RTCSTATS_MAGIC.length + 1).split('\n');
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(lines[0] ?? '');
-  } catch {
-    throw new DumpFormatError('metadata is not JSON', 2);
-  }
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new DumpFormatError('metadata is not an object', 2);
-  }
   const events: RtcstatsEvent[] = [];
-  const lastSample = new Map<string, StatsSample>();
-  let time = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const raw = lines[i]!;
-    if (raw.length === 0) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new DumpFormatError('not JSON', i + 2);
-    }
-    if (!Array.isArray(parsed)) continue;
-    if (parsed.length < 4) throw new DumpFormatError('an event needs method, connection, value and time', i + 2);
-    const [rawMethod, pc, value, ...extra] = parsed as [unknown, unknown, unknown, ...unknown[]];
-    const delta = extra.pop();
-    if (typeof delta !== 'number' || !Number.isFinite(delta)) throw new DumpFormatError('time is not a number', i + 2);
-    time += delta;
-    const method = decompressMethod(rawMethod);
-    const pcId = pc === null || pc === undefined ? null : String(pc);
+  const samples = new RtcstatsSampleReader(null);
+  const metadata = parseRtcstatsV3(text, ({ method, pc, value, extra, time }) => {
     let v = value;
-    if (method === 'getStats' && pcId !== null && v && typeof v === 'object') {
-      const sample = extra.includes(FULL_SAMPLE_MARK)
-        ? (Object.fromEntries(Object.entries(v).filter(([, report]) => report !== null)) as StatsSample)
-        : applyStatsDelta(lastSample.get(pcId), v as StatsDelta);
-      lastSample.set(pcId, sample);
-      v = sample;
-    }
-    events.push({ method, pc: pcId, value: v, extra, time });
-  }
+    if (method === 'getStats' && pc !== null && isPlainObject(value)) v = samples.read(pc, value, extra.includes(FULL_SAMPLE_MARK));
+    events.push({ method, pc, value: v, extra, time });
+  });
   return { metadata: metadata as RtcstatsMetadata, events };
 }

@@ -6,7 +6,10 @@
 //     second of call. Target: under 5 ms/s.
 //  2. Storage per connection-minute of the captured session, against the
 //     webrtc-internals dumps of ../shared/fixtures. Target: under 30 KB.
+//  3. Export and import of a synthetic 1-hour session with 4 connections at
+//     1 s polling, per format: time and bytes. Target: each under 2 s.
 //
+// BENCH_SKIP_CALLS=1 prints only (3).
 // BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 2)
 // how many times each variant runs (alternating; medians are reported).
 
@@ -16,6 +19,9 @@ import { launchWithExtension } from '../support/chromium';
 import { servePages } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
+import { syntheticSession } from '../../src/core/synthetic';
+import { exportDump, type ExportFormat } from '../../src/core/export';
+import { importDump } from '../../src/core/import';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -98,7 +104,36 @@ function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+async function formatFigures(): Promise<void> {
+  const generated = await timed(async () => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }));
+  const dump = generated.value;
+  console.log(`\nSynthetic session: 4 connections, 60 min, 1 s polling: ${dump.events.length} events (generated in ${(generated.ms / 1000).toFixed(1)} s).\n`);
+  console.log(row(['format', 'export', 'bytes', 'import', 'target']));
+  console.log(row(['---', '---', '---', '---', '---']));
+  const cases: [ExportFormat, boolean][] = [['rtcstats', false], ['rtcstats', true], ['internals', false], ['internals', true], ['csv', false]];
+  for (const [format, gzip] of cases) {
+    const exported = await timed(() => exportDump(dump, format, { gzip }));
+    const imported = format === 'csv' ? null : await timed(() => importDump(exported.value));
+    console.log(
+      row([
+        `${format}${gzip ? ' (gzip)' : ''}`,
+        `${(exported.ms / 1000).toFixed(2)} s`,
+        `${(exported.value.length / 1024 / 1024).toFixed(1)} MB`,
+        imported ? `${(imported.ms / 1000).toFixed(2)} s` : 'not an import format',
+        '< 2 s each',
+      ]),
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_SKIP_CALLS) return formatFigures();
   console.log(
     `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
       `${rounds} round(s) of (without, with) the extension, medians reported.\n`,
@@ -156,6 +191,7 @@ async function main(): Promise<void> {
   );
   console.log(`\nCall lengths (last round): ${without.callSeconds.toFixed(1)} s / ${withExt.callSeconds.toFixed(1)} s; ` +
     `connection-minutes stored: ${(withExt.connectionMinutes ?? 0).toFixed(2)}; baseline dump: ${baseline.connectionMinutes.toFixed(2)} connection-minutes.`);
+  await formatFigures();
 }
 
 main().catch((err) => {

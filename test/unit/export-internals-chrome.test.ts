@@ -10,8 +10,9 @@ import { exportInternals } from '../../src/core/internals-export';
 import type { SessionRecord } from '../../src/core/session';
 import type { StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
+import { fixture } from './support/fixtures';
 
-const FIXTURE = '/work/shared/fixtures/dumps/internals/chrome147-two-pc-loopback.json';
+const FIXTURE = fixture('internals/chrome147-two-pc-loopback.json');
 
 interface Series {
   startTime: string;

@@ -15,6 +15,7 @@ import {
 import type { SessionDump } from '../../src/core/dump';
 import type { SessionRecord } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
+import { FIXTURES_DIR } from './support/fixtures';
 
 // ---------------------------------------------------------------------------
 // A hand-built session: a call with host / srflx / relay candidates (IPv4 and
@@ -582,7 +583,7 @@ describe('redactDump on shapes of imported dumps', () => {
 // text of every fixture file.
 // ---------------------------------------------------------------------------
 
-const FIXTURES = '/work/shared/fixtures/dumps';
+const FIXTURES = FIXTURES_DIR;
 
 /** The addresses an SDP or candidate text names, read the plain way (independent of src/). */
 function addressesIn(text: string): string[] {

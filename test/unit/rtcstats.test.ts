@@ -14,8 +14,9 @@ import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import { orderEvents, type StoredEvent } from '../../src/core/trace';
 import { readLikeRtcstats, rtcstatsDecompress, whyNoDelta, type Sample } from './support/rtcstats-reader';
 import { ANYTHING, Rng, randomSamples, type GenOptions, type JsonSample } from './support/random-stats';
+import { fixture as fixturePath } from './support/fixtures';
 
-const FIXTURE = '/work/shared/fixtures/dumps/rtcstats/chrome140-gum-only.jsonl';
+const FIXTURE = fixturePath('rtcstats/chrome140-gum-only.jsonl');
 
 // The rtcstats-semantics reader (support/rtcstats-reader.ts, written from
 // rtcstats' description, not from src/) ignores our "full" mark and merges
@@ -668,7 +669,7 @@ describe('readRtcstats', () => {
         expect(error).toBeInstanceOf(DumpFormatError);
         expect((error as DumpFormatError).line).toBe(line);
         expect((error as DumpFormatError).message).toContain(`line ${line}`);
-        expect((error as DumpFormatError).name).toBe('DumpFormatError');
+        expect((error as DumpFormatError).name).toBe('DumpImportError');
       });
     }
   });

@@ -1,0 +1,174 @@
+// webrtc-lens on the command line (Node 20+), sharing src/core with the extension:
+//
+//   webrtc-lens summarize <file>   the one-screen summary of any importable dump
+//   webrtc-lens convert <file> --to rtcstats|internals|csv [--gzip] [-o <out>]
+//   webrtc-lens help
+//
+// Built to dist/cli/webrtc-lens.mjs by `npm run build` (bin "webrtc-lens");
+// runs from source with `npx tsx src/cli/main.ts ...`.
+// Exit codes: 0 done, 2 bad input or usage (one line on stderr), 1 anything unexpected.
+
+import { realpathSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DumpImportError, type ImportResult } from '../core/dump';
+import { DEFAULT_MAX_BYTES, importDump } from '../core/import';
+import { formatImportSummary } from '../core/summary';
+import { exportDump, type ExportFormat } from '../core/export';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+/** A problem with what the user gave us: exit code 2 and this message. */
+export class UsageError extends Error {}
+
+interface Command {
+  /** the arguments, for the usage text */
+  args: string;
+  description: string;
+  run(args: string[], io: Io): Promise<void>;
+}
+
+/** Reads and imports a dump file; a UsageError naming the file for anything wrong with it. */
+export async function loadDump(file: string): Promise<ImportResult> {
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UsageError(`${file}: not a file`);
+    if (info.size > DEFAULT_MAX_BYTES) {
+      throw new UsageError(`${file}: the file is ${(info.size / 1048576).toFixed(1)} MiB, more than the limit of ${DEFAULT_MAX_BYTES / 1048576} MiB`);
+    }
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as { code?: unknown }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : e instanceof Error ? e.message : String(e);
+    throw new UsageError(`${file}: cannot read the file: ${why}`);
+  }
+  try {
+    return await importDump(bytes);
+  } catch (e) {
+    if (e instanceof DumpImportError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export const COMMANDS: Record<string, Command> = {
+  summarize: {
+    args: '<file>',
+    description: 'print the summary of a dump (rtcstats, legacy rtcstats, Jitsi or webrtc-internals; gzip too)',
+    async run(args, io) {
+      if (args.length !== 1) throw new UsageError('summarize takes one file: webrtc-lens summarize <file>');
+      const result = await loadDump(args[0]!);
+      io.out(formatImportSummary(result));
+    },
+  },
+  convert: {
+    args: '<file> --to rtcstats|internals|csv [--gzip] [-o <out>]',
+    description: 'convert a dump to another format (to standard output unless -o is given)',
+    async run(args, io) {
+      const { file, format, gzip, out } = parseConvertArgs(args);
+      const result = await loadDump(file);
+      const bytes = await exportDump(result.dump, format, { gzip });
+      if (out === null) {
+        if (gzip) throw new UsageError('convert --gzip writes binary data: name the output file with -o <out>');
+        io.out(new TextDecoder().decode(bytes).replace(/\n$/, ''));
+        return;
+      }
+      await writeFile(out, bytes);
+      io.err(`wrote ${out} (${format}${gzip ? ', gzip' : ''}, ${bytes.length} bytes) from ${file} (${result.format})`);
+    },
+  },
+};
+
+const FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];
+
+function parseConvertArgs(args: string[]): { file: string; format: ExportFormat; gzip: boolean; out: string | null } {
+  let file: string | null = null;
+  let format: ExportFormat | null = null;
+  let gzip = false;
+  let out: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--to') format = checkFormat(args[++i]);
+    else if (a.startsWith('--to=')) format = checkFormat(a.slice(5));
+    else if (a === '--gzip') gzip = true;
+    else if (a === '-o' || a === '--out') {
+      out = args[++i] ?? null;
+      if (out === null) throw new UsageError('-o needs a file name');
+    } else if (a.startsWith('-')) throw new UsageError(`convert: unknown option ${a}`);
+    else if (file === null) file = a;
+    else throw new UsageError('convert takes one input file');
+  }
+  if (file === null) throw new UsageError('convert needs an input file: webrtc-lens convert <file> --to rtcstats|internals|csv');
+  if (format === null) throw new UsageError(`convert needs --to ${FORMATS.join('|')}`);
+  return { file, format, gzip, out };
+}
+
+function checkFormat(value: string | undefined): ExportFormat {
+  if (value && (FORMATS as readonly string[]).includes(value)) return value as ExportFormat;
+  throw new UsageError(`--to takes one of ${FORMATS.join(', ')}${value ? `, not "${value}"` : ''}`);
+}
+
+function usage(): string {
+  const width = Math.max(...Object.entries(COMMANDS).map(([name, c]) => `${name} ${c.args}`.length), 4);
+  return [
+    'usage: webrtc-lens <command> [arguments]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${`${name} ${c.args}`.padEnd(width)}  ${c.description}`),
+    `  ${'help'.padEnd(width)}  this text`,
+  ].join('\n');
+}
+
+/** Runs the command line `argv` (without node and the script); returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    if (name === undefined) {
+      io.err(usage());
+      return 2;
+    }
+    io.out(usage());
+    return 0;
+  }
+  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    io.err(`webrtc-lens: unknown command "${name}" (try: webrtc-lens help)`);
+    return 2;
+  }
+  try {
+    await command.run(args, io);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`webrtc-lens: ${e.message}`);
+      return 2;
+    }
+    io.err(`webrtc-lens: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
