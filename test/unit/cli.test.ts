@@ -124,8 +124,8 @@ describe('webrtc-lens convert', () => {
     const summary = await run('summarize', out);
     expect(summary.code).toBe(0);
     expect(summary.out).toMatch(/rtcstats/);
-    expect(summary.out).toMatch(/^  11-1 /m);
-    expect(summary.out).toMatch(/^  12-2 /m);
+    expect(summary.out).toMatch(/^ {2}11-1 /m);
+    expect(summary.out).toMatch(/^ {2}12-2 /m);
   });
 
   it('writes CSV to standard output', async () => {
