@@ -7,8 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
-import { servePagesWith } from '../support/extra-files';
-import type { PageServer } from '../support/server';
+import { PAGES_DIR, servePages, type PageServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { getSessionTrace, listSessions } from '../support/trace';
 import { qualifiedPcId, type StoredEvent } from '../../src/core/trace';
@@ -23,7 +22,7 @@ const openPages: Page[] = [];
 let caseNumber = 0;
 
 beforeAll(async () => {
-  server = await servePagesWith({ '/vendor/adapter.js': ADAPTER });
+  server = await servePages(PAGES_DIR, { '/vendor/adapter.js': ADAPTER });
   withExtension = await launchWithExtension();
   withoutExtension = await launchWithExtension({ withExtension: false });
 });

@@ -19,11 +19,15 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-export async function servePages(root = PAGES_DIR): Promise<PageServer> {
+/**
+ * Serves the test pages, plus `extra` files at fixed paths (e.g. a browser
+ * bundle from node_modules: `{'/vendor/adapter.js': '/abs/path/adapter.js'}`).
+ */
+export async function servePages(root = PAGES_DIR, extra: Record<string, string> = {}): Promise<PageServer> {
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(root, path);
-    if (!file.startsWith(root)) {
+    const file = extra[path] ?? join(root, path);
+    if (!(path in extra) && !file.startsWith(root)) {
       res.writeHead(403).end();
       return;
     }
