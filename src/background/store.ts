@@ -199,7 +199,21 @@ export async function deleteSessions(ids: string[]): Promise<void> {
  * chunks, one per frame. Safe to interrupt: the chunk and the removal of the
  * raw events it holds are written in one transaction.
  */
-export async function compactSession(sessionId: string, before: number): Promise<void> {
+export function compactSession(sessionId: string, before: number): Promise<void> {
+  // One compaction of a session at a time (in this background's lifetime): two
+  // would start from the same raw events, and the second would find them gone.
+  const run = (compacting.get(sessionId) ?? Promise.resolve()).then(() => compactNow(sessionId, before));
+  const settled = run.catch(() => undefined);
+  compacting.set(sessionId, settled);
+  void settled.then(() => {
+    if (compacting.get(sessionId) === settled) compacting.delete(sessionId);
+  });
+  return run;
+}
+
+const compacting = new Map<string, Promise<void>>();
+
+async function compactNow(sessionId: string, before: number): Promise<void> {
   const database = await db();
   const session = await database.get('sessions', sessionId);
   if (!session || session.rawBytes === 0) return;
@@ -216,10 +230,11 @@ export async function compactSession(sessionId: string, before: number): Promise
     const range = IDBKeyRange.bound([sessionId, frame, from], [sessionId, frame, to]);
     const tx = database.transaction(['sessions', 'events', 'chunks'], 'readwrite');
     const current = await tx.objectStore('sessions').get(sessionId);
-    // Deleted meanwhile, or another compaction took these events first: leave it to that one.
+    // Deleted meanwhile, or (after a restart of the background) another compaction took
+    // these events first: leave them to that one, nothing is lost or written twice.
     if (!current || (await tx.objectStore('events').count(range)) !== run.length) {
       await tx.done;
-      return;
+      continue;
     }
     void tx.objectStore('chunks').put({ sessionId, frame, fromSeq: from, toSeq: to, data });
     void tx.objectStore('events').delete(range);

@@ -37,7 +37,7 @@ interface CallCost {
 
 type CallWindow = { call: { state: string; connectedAt: number; endedAt: number } };
 
-async function measureCall(withExtension: boolean): Promise<CallCost> {
+async function measureCall(withExtension: boolean, pagePolls = false): Promise<CallCost> {
   const server = await servePages();
   const browser = await launchWithExtension({ withExtension });
   try {
@@ -49,7 +49,7 @@ async function measureCall(withExtension: boolean): Promise<CallCost> {
     await cdp.send('Performance.enable');
     const taskDuration = async () =>
       ((await cdp.send('Performance.getMetrics')).metrics as { name: string; value: number }[]).find((m) => m.name === 'TaskDuration')!.value;
-    const url = `${server.origin}/call.html?seconds=${seconds}`;
+    const url = `${server.origin}/call.html?seconds=${seconds}${pagePolls ? '&poll=1' : ''}`;
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
     const busyStart = await taskDuration();
@@ -136,13 +136,15 @@ async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_CALLS) return formatFigures();
   console.log(
     `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
-      `${rounds} round(s) of (without, with) the extension, medians reported.\n`,
+      `${rounds} round(s) of (without, with the extension, without but the page polling getStats), medians reported.\n`,
   );
   const runsWithout: CallCost[] = [];
   const runsWith: CallCost[] = [];
+  const runsPagePolls: CallCost[] = [];
   for (let r = 0; r < rounds; r++) {
     runsWithout.push(await measureCall(false));
     runsWith.push(await measureCall(true));
+    runsPagePolls.push(await measureCall(false, true));
   }
   const perSecond = (c: CallCost) => c.busyMs / c.callSeconds;
   const median = (xs: number[]) => {
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
   const busyWithout = median(runsWithout.map(perSecond));
   const busyWith = median(runsWith.map(perSecond));
   const added = busyWith - busyWithout;
+  const busyPagePolls = median(runsPagePolls.map(perSecond));
   const withExt = runsWith.at(-1)!;
   const without = runsWithout.at(-1)!;
 
@@ -169,6 +172,16 @@ async function main(): Promise<void> {
       busyWith.toFixed(2),
       `${added >= 0 ? '+' : ''}${added.toFixed(2)} ms/s`,
       '< 5 ms/s added',
+    ]),
+  );
+  const pageAdded = busyPagePolls - busyWithout;
+  console.log(
+    row([
+      'for comparison: the page itself calling getStats every second (no extension)',
+      busyWithout.toFixed(2),
+      busyPagePolls.toFixed(2),
+      `${pageAdded >= 0 ? '+' : ''}${pageAdded.toFixed(2)} ms/s`,
+      '',
     ]),
   );
   console.log(

@@ -51,6 +51,11 @@ async function startCall() {
   await connected;
   window.call.connectedAt = Date.now();
   setStatus('connected');
+  // ?poll=1: the page polls getStats itself every second (what any stats client costs the page)
+  if (params.get('poll')) {
+    const timer = setInterval(() => window.pcs.forEach((pc) => pc.getStats()), 1000);
+    window.pcs[0].addEventListener('connectionstatechange', () => clearInterval(timer));
+  }
   setTimeout(() => hangUp(stream), seconds * 1000);
 }
 
