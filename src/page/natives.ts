@@ -18,6 +18,8 @@ export const natives = {
   defineProperty: Reflect.defineProperty,
   getPrototypeOf: Reflect.getPrototypeOf,
   ownKeys: Reflect.ownKeys,
+  keys: Object.keys,
+  create: Object.create,
   hasOwn: Object.hasOwn,
   isArray: Array.isArray,
   isFinite: Number.isFinite,

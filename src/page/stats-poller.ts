@@ -8,7 +8,7 @@
 // pauses once the connection has been `failed` for FAILED_STOP_MS; a
 // connectionstatechange (an ICE restart) wakes it again.
 
-import { natives, call, weakRef, defineData } from './natives';
+import { natives, call, weakRef } from './natives';
 import { safely, type Recorder } from './recorder';
 import type { StatsSample } from '../core/stats-delta';
 
@@ -25,18 +25,23 @@ const statsReportForEach = (globalThis as { RTCStatsReport?: { prototype: { forE
   .forEach;
 const mapForEach = Map.prototype.forEach;
 
+/**
+ * A plain copy of a report this hook's own getStats call produced (the page
+ * never saw it, so its properties are the browser's own data properties).
+ * The copies have no prototype, so a setter the page put on Object.prototype
+ * never sees an assignment; this runs every second per connection, so it
+ * avoids a descriptor per property.
+ */
 function toSample(report: unknown): StatsSample {
-  const sample: StatsSample = {};
+  const sample = natives.create(null) as StatsSample;
   const each = (stat: Record<string, unknown>, id: string) => {
-    const copy: Record<string, unknown> = {};
-    const keys = natives.ownKeys(stat);
+    const copy = natives.create(null) as Record<string, unknown>;
+    const keys = natives.keys(stat);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      if (typeof key !== 'string' || key === 'id') continue;
-      const d = natives.getOwnPropertyDescriptor(stat, key);
-      if (d && d.enumerable && natives.hasOwn(d, 'value')) defineData(copy, key, d.value);
+      if (key !== 'id') copy[key] = stat[key];
     }
-    defineData(sample, id, copy);
+    sample[id] = copy;
   };
   call((statsReportForEach ?? mapForEach) as AnyFn, report, each);
   return sample;
