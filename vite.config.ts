@@ -72,8 +72,9 @@ export default defineConfig(({ mode }) => {
       target: ['chrome121', 'firefox128'],
       minify: false,
       rollupOptions: {
-        // the automation page (src/core/automation.ts); not listed in the manifest
-        input: { automation: 'src/ui/automation.html' },
+        // pages not listed in the manifest: the automation page (src/core/automation.ts),
+        // the devtools panel (created by the devtools page) and the viewer (opened from the popup)
+        input: { automation: 'src/ui/automation.html', panel: 'src/ui/panel/panel.html', viewer: 'src/ui/viewer/viewer.html' },
       },
     },
   };

@@ -4,41 +4,18 @@
 // which forwards them here over runtime messaging.
 
 import browser from 'webextension-polyfill';
-import { summarizeSession, type SessionRecord, type SessionSummary } from '../core/session';
-import { orderEvents, type StoredEvent } from '../core/trace';
+import { summarizeSession } from '../core/session';
+import { orderEvents } from '../core/trace';
 import { exportText, type ExportFormat } from '../core/export';
 import { makeSupportBundle } from '../core/bundle';
-import type { RedactionOptions, RedactionReport } from '../core/redact';
 import type { SessionDump } from '../core/dump';
 import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
 import { loadSettings, saveSettings } from './settings';
 import { applyCaptureRegistration } from './registration';
-import type { Settings } from '../core/settings';
-import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationFunction } from '../core/automation';
+import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationApi, type AutomationFunction } from '../core/automation';
 
 const EXPORT_FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];
 
-export interface AutomationApi {
-  /** Resolves once the capture scripts are registered (pages loaded from then on are captured). */
-  whenReady(): Promise<void>;
-  listSessions(): Promise<SessionSummary[]>;
-  /** The session as a dump: 'rtcstats' (file format 3), 'internals' (webrtc-internals JSON) or 'csv'; not redacted. */
-  exportSession(id: string, format?: ExportFormat): Promise<string>;
-  /**
-   * The "Save for support" zip (redacted with the defaults unless told
-   * otherwise): its file name, its bytes in base64, what was masked.
-   */
-  saveForSupport(
-    id: string,
-    redaction?: RedactionOptions,
-  ): Promise<{ fileName: string; base64: string; files: string[]; report: RedactionReport }>;
-  /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
-  getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
-  deleteSession(id: string): Promise<void>;
-  getSettings(): Promise<Settings>;
-  /** Merges the change (values are clamped to their bounds); applies from the next page load on. */
-  setSettings(change: Partial<Settings>): Promise<Settings>;
-}
 
 export function installAutomationApi(ready: Promise<unknown>): void {
   const api: AutomationApi = {

@@ -13,6 +13,7 @@ import {
 import { appendEntries, attachFrame, endSession, openSessionsOfTab, allSessions, deleteSessions, compactSession } from './store';
 import { sessionsToEvict, type Settings } from '../core/settings';
 import { loadSettings } from './settings';
+import { publishEvents, publishTabChange } from './live';
 
 export const stats = { malformedMessages: 0, writeErrors: 0 };
 
@@ -38,7 +39,8 @@ async function pageOf(tabId: number, hello: FrameHello): Promise<TopFrameAnswer 
 function handlePort(port: browser.Runtime.Port): void {
   const tabId = port.sender?.tab?.id;
   const frameId = port.sender?.frameId ?? 0;
-  if (port.name !== TRACE_PORT_NAME || tabId === undefined) {
+  if (port.name !== TRACE_PORT_NAME) return; // another listener's (the extension pages' live port)
+  if (tabId === undefined) {
     port.disconnect();
     return;
   }
@@ -73,6 +75,7 @@ function handlePort(port: browser.Runtime.Port): void {
           msg.frame,
         );
         livePorts.set(sessionId, (livePorts.get(sessionId) ?? 0) + 1);
+        if (msg.frame.isTop) publishTabChange(tabId);
         return { sessionId, frameIndex, isTop: msg.frame.isTop };
       })();
       return;
@@ -86,7 +89,8 @@ function handlePort(port: browser.Runtime.Port): void {
     queue = queue
       .then(async () => {
         const { sessionId, frameIndex } = await current;
-        const upTo = await appendEntries(sessionId, frameIndex, entries);
+        const { upTo, session, fresh } = await appendEntries(sessionId, frameIndex, entries);
+        publishEvents(session, fresh);
         maybeEnforceRetention();
         maybeCompact(sessionId);
         if (connected) port.postMessage({ v: PROTOCOL_VERSION, kind: 'ack', upTo } satisfies BackgroundToContent);
@@ -120,7 +124,8 @@ const livePorts = new Map<string, number>();
 
 /** Ends a session and compacts what it stored. */
 async function finishSession(sessionId: string, endTime: number): Promise<void> {
-  await endSession(sessionId, endTime);
+  const tabId = await endSession(sessionId, endTime);
+  if (tabId !== null) publishTabChange(tabId);
   lastCompaction.delete(sessionId);
   await compactSession(sessionId, Infinity);
 }

@@ -5,10 +5,12 @@
 import { startCapture, endStaleSessions, enforceRetention, compactEndedSessions } from './capture';
 import { applyCaptureRegistration } from './registration';
 import { installAutomationApi } from './automation';
+import { startLive } from './live';
 import { loadSettings, onSettingsChanged } from './settings';
 
 // Listeners are added synchronously so that the event that woke us is delivered.
 startCapture();
+startLive();
 onSettingsChanged((settings) => {
   void applyCaptureRegistration(settings);
   void enforceRetention(settings);

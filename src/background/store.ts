@@ -114,7 +114,12 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
 }
 
 /** Writes a batch; resolves with the frame's highest written sequence number (to acknowledge). */
-export async function appendEntries(sessionId: string, frameIndex: number, entries: FrameEntry[]): Promise<number> {
+/** Writes a frame's new entries; returns the highest sequence number written, the session and the events stored now. */
+export async function appendEntries(
+  sessionId: string,
+  frameIndex: number,
+  entries: FrameEntry[],
+): Promise<{ upTo: number; session: StoredSession; fresh: StoredEvent[] }> {
   const tx = (await db()).transaction(['sessions', 'events'], 'readwrite');
   const sessions = tx.objectStore('sessions');
   const events = tx.objectStore('events');
@@ -148,17 +153,21 @@ export async function appendEntries(sessionId: string, frameIndex: number, entri
   applyEventsToSession(session, fresh);
   await sessions.put(session);
   await tx.done;
-  return frame.lastSeq;
+  return { upTo: frame.lastSeq, session, fresh };
 }
 
-export async function endSession(sessionId: string, endTime: number): Promise<void> {
+/** Ends a session; returns its tab, or null when it was unknown or already ended. */
+export async function endSession(sessionId: string, endTime: number): Promise<number | null> {
   const tx = (await db()).transaction('sessions', 'readwrite');
   const session = await tx.store.get(sessionId);
+  let ended: number | null = null;
   if (session && session.endTime === null) {
     session.endTime = endTime;
+    ended = session.tabId;
     await tx.store.put(session);
   }
   await tx.done;
+  return ended;
 }
 
 export async function getSession(sessionId: string): Promise<StoredSession | undefined> {
@@ -172,6 +181,12 @@ export async function allSessions(): Promise<StoredSession[]> {
 export async function openSessionsOfTab(tabId: number): Promise<StoredSession[]> {
   const all = await (await db()).getAllFromIndex('sessions', 'byTab', tabId);
   return all.filter((s) => s.endTime === null);
+}
+
+/** Every session of a tab, oldest first. */
+export async function sessionsOfTab(tabId: number): Promise<StoredSession[]> {
+  const all = await (await db()).getAllFromIndex('sessions', 'byTab', tabId);
+  return all.sort((a, b) => a.startTime - b.startTime);
 }
 
 /** All events of a session, compacted or not, unordered (see orderEvents). */

@@ -10,6 +10,12 @@
 // not web-accessible, takes no input from web content, and the background
 // answers automation calls only from the extension's own pages.
 
+import type { SessionRecord, SessionSummary } from './session';
+import type { StoredEvent } from './trace';
+import type { ExportFormat } from './export';
+import type { RedactionOptions, RedactionReport } from './redact';
+import type { Settings } from './settings';
+
 export const AUTOMATION_PAGE = 'src/ui/automation.html';
 export const OPEN_AUTOMATION_EVENT = 'webrtc-lens:open-automation';
 
@@ -41,4 +47,27 @@ export function parseAutomationCall(msg: unknown): AutomationCall | null {
 
 export function isOpenAutomationPage(msg: unknown): msg is OpenAutomationPage {
   return isRecord(msg) && msg.v === 1 && msg.kind === 'openAutomationPage';
+}
+
+/** What the background answers (src/background/automation.ts), for test drivers and the extension's pages. */
+export interface AutomationApi {
+  /** Resolves once the capture scripts are registered (pages loaded from then on are captured). */
+  whenReady(): Promise<void>;
+  listSessions(): Promise<SessionSummary[]>;
+  /** The session as a dump: 'rtcstats' (file format 3), 'internals' (webrtc-internals JSON) or 'csv'; not redacted. */
+  exportSession(id: string, format?: ExportFormat): Promise<string>;
+  /**
+   * The "Save for support" zip (redacted with the defaults unless told
+   * otherwise): its file name, its bytes in base64, what was masked.
+   */
+  saveForSupport(
+    id: string,
+    redaction?: RedactionOptions,
+  ): Promise<{ fileName: string; base64: string; files: string[]; report: RedactionReport }>;
+  /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
+  getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
+  deleteSession(id: string): Promise<void>;
+  getSettings(): Promise<Settings>;
+  /** Merges the change (values are clamped to their bounds); applies from the next page load on. */
+  setSettings(change: Partial<Settings>): Promise<Settings>;
 }
