@@ -25,6 +25,7 @@ import type { ConnectionInfo, SessionRecord } from './session';
 import { completeStatsSamples } from './session';
 import type { StatsReport, StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
+import { METRICS } from './metrics';
 
 /** A series in the dump: `values` is the JSON text of the array. */
 export interface InternalsSeries {
@@ -83,58 +84,13 @@ interface Calculator {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-
-/** Δa / Δb between two reports of the same id, or undefined (as Chrome's calculateRate). */
-function deltaRatio(prev: Report | undefined, cur: Report, a: string, b: string): number | undefined {
-  if (!prev) return undefined;
-  const dt = num(cur.timestamp) - num(prev.timestamp);
-  if (!(dt > 0)) return undefined;
-  const da = num(cur[a]) - num(prev[a]);
-  const db = b === 'timestamp' ? dt : num(cur[b]) - num(prev[b]);
-  return da / db;
-}
-
 const finite = (x: number | undefined): number | undefined => (x !== undefined && Number.isFinite(x) ? x : undefined);
 
-/** `[X/s]`: ΔX · 1000 / Δtimestamp(ms). */
-function perSecond(metric: string): Calculator {
-  return {
-    name: `[${metric}/s]`,
-    origin: metric,
-    compute(prev, cur) {
-      if (!prev) return undefined;
-      const dt = num(cur.timestamp) - num(prev.timestamp);
-      if (!(dt > 0)) return undefined;
-      return finite(((num(cur[metric]) - num(prev[metric])) * 1000) / dt);
-    },
-  };
-}
-
-/** `[X_in_bits/s]`: round(ΔX · 8 · 1000 / Δtimestamp(ms)). */
-function bitsPerSecond(metric: string): Calculator {
-  return {
-    name: `[${metric}_in_bits/s]`,
-    origin: metric,
-    compute(prev, cur) {
-      if (!prev) return undefined;
-      const dt = num(cur.timestamp) - num(prev.timestamp);
-      if (!(dt > 0)) return undefined;
-      const r = finite(((num(cur[metric]) - num(prev[metric])) * 8 * 1000) / dt);
-      return r === undefined ? undefined : Math.round(r);
-    },
-  };
-}
-
-/** `[a/b]` (Δa / Δb), or `[a/b_in_ms]` (Δa / Δb · 1000) for seconds shown in milliseconds. */
-function ratio(a: string, b: string, inMs = false): Calculator {
-  return {
-    name: `[${a}/${b}${inMs ? '_in_ms' : ''}]`,
-    origin: a,
-    compute(prev, cur) {
-      const r = finite(deltaRatio(prev, cur, a, b));
-      return r === undefined ? undefined : inMs ? r * 1000 : r;
-    },
-  };
+/** Chrome's series of a metric of metrics.ts (one formula for both), for one stats type. */
+function chromeMetric(type: string, name: string): Calculator {
+  const m = METRICS.find((d) => d.chrome && d.name === name && d.statsTypes.includes(type));
+  if (!m) throw new Error(`no metric ${name} for ${type}`);
+  return { name: m.name, origin: m.origin, compute: (prev, cur) => m.compute(prev, cur) };
 }
 
 /** `[a-b-c]`: a − b − c of the current report (integers, as Chrome's parseInt). */
@@ -161,32 +117,6 @@ const codec: Calculator = {
   },
 };
 
-/** `[Audio_Level_in_RMS]`: √(ΔtotalAudioEnergy / ΔtotalSamplesDuration). */
-const audioLevelRms: Calculator = {
-  name: '[Audio_Level_in_RMS]',
-  origin: 'totalAudioEnergy',
-  compute(prev, cur) {
-    const r = deltaRatio(prev, cur, 'totalAudioEnergy', 'totalSamplesDuration');
-    return r === undefined ? undefined : finite(Math.sqrt(r));
-  },
-};
-
-/** `[interFrameDelayStDev_in_ms]`: 1000 · √((ΔΣd² − (ΔΣd)²/Δn) / Δn) over the frames decoded since the previous sample. */
-const interFrameDelayStDev: Calculator = {
-  name: '[interFrameDelayStDev_in_ms]',
-  origin: 'totalSquaredInterFrameDelay',
-  compute(prev, cur) {
-    if (!prev) return undefined;
-    const n = num(cur.framesDecoded) - num(prev.framesDecoded);
-    if (!(n > 0)) return undefined;
-    const sq = num(cur.totalSquaredInterFrameDelay) - num(prev.totalSquaredInterFrameDelay);
-    const sum = num(cur.totalInterFrameDelay) - num(prev.totalInterFrameDelay);
-    const variance = (sq - (sum * sum) / n) / n;
-    if (!(variance >= 0)) return undefined;
-    return finite(1000 * Math.sqrt(variance));
-  },
-};
-
 /** `[X]` for an epoch-ms time: the date as the browser shows it (Date.toLocaleString, as Chrome). */
 function date(metric: string): Calculator {
   return {
@@ -205,64 +135,71 @@ function date(metric: string): Calculator {
  * are kept here (as older Chrome wrote them) because support engineers
  * read them.
  */
+/** A type's series: a name is a metric of metrics.ts, the rest are computed here. */
+const series = (type: string, ...items: (string | Calculator)[]): Calculator[] =>
+  items.map((i) => (typeof i === 'string' ? chromeMetric(type, i) : i));
+
 export const CALCULATORS: Readonly<Record<string, readonly Calculator[]>> = {
-  'data-channel': [perSecond('messagesSent'), perSecond('messagesReceived'), bitsPerSecond('bytesSent'), bitsPerSecond('bytesReceived')],
-  'media-source': [audioLevelRms],
-  'outbound-rtp': [
-    bitsPerSecond('bytesSent'),
-    bitsPerSecond('headerBytesSent'),
-    bitsPerSecond('retransmittedBytesSent'),
-    perSecond('packetsSent'),
-    ratio('totalPacketSendDelay', 'packetsSent', true),
-    perSecond('framesEncoded'),
-    perSecond('framesSent'),
-    bitsPerSecond('totalEncodedBytesTarget'),
-    ratio('totalEncodeTime', 'framesEncoded', true),
-    ratio('qpSum', 'framesEncoded'),
+  'data-channel': series('data-channel', '[messagesSent/s]', '[messagesReceived/s]', '[bytesSent_in_bits/s]', '[bytesReceived_in_bits/s]'),
+  'media-source': series('media-source', '[Audio_Level_in_RMS]'),
+  'outbound-rtp': series(
+    'outbound-rtp',
+    '[bytesSent_in_bits/s]',
+    '[headerBytesSent_in_bits/s]',
+    '[retransmittedBytesSent_in_bits/s]',
+    '[packetsSent/s]',
+    '[totalPacketSendDelay/packetsSent_in_ms]',
+    '[framesEncoded/s]',
+    '[framesSent/s]',
+    '[totalEncodedBytesTarget_in_bits/s]',
+    '[totalEncodeTime/framesEncoded_in_ms]',
+    '[qpSum/framesEncoded]',
     codec,
-  ],
-  'inbound-rtp': [
-    bitsPerSecond('bytesReceived'),
-    bitsPerSecond('headerBytesReceived'),
-    bitsPerSecond('retransmittedBytesReceived'),
-    bitsPerSecond('fecBytesReceived'),
-    perSecond('packetsReceived'),
-    perSecond('framesReceived'),
+  ),
+  'inbound-rtp': series(
+    'inbound-rtp',
+    '[bytesReceived_in_bits/s]',
+    '[headerBytesReceived_in_bits/s]',
+    '[retransmittedBytesReceived_in_bits/s]',
+    '[fecBytesReceived_in_bits/s]',
+    '[packetsReceived/s]',
+    '[framesReceived/s]',
     difference('framesReceived', 'framesDecoded', 'framesDropped'),
-    perSecond('framesDecoded'),
-    perSecond('keyFramesDecoded'),
-    ratio('totalDecodeTime', 'framesDecoded', true),
-    ratio('totalInterFrameDelay', 'framesDecoded', true),
-    interFrameDelayStDev,
-    perSecond('totalSamplesReceived'),
-    perSecond('concealedSamples'),
-    ratio('concealedSamples', 'totalSamplesReceived'),
-    perSecond('silentConcealedSamples'),
-    perSecond('insertedSamplesForDeceleration'),
-    perSecond('removedSamplesForAcceleration'),
-    ratio('qpSum', 'framesDecoded'),
+    '[framesDecoded/s]',
+    '[keyFramesDecoded/s]',
+    '[totalDecodeTime/framesDecoded_in_ms]',
+    '[totalInterFrameDelay/framesDecoded_in_ms]',
+    '[interFrameDelayStDev_in_ms]',
+    '[totalSamplesReceived/s]',
+    '[concealedSamples/s]',
+    '[concealedSamples/totalSamplesReceived]',
+    '[silentConcealedSamples/s]',
+    '[insertedSamplesForDeceleration/s]',
+    '[removedSamplesForAcceleration/s]',
+    '[qpSum/framesDecoded]',
     codec,
-    audioLevelRms,
-    ratio('jitterBufferDelay', 'jitterBufferEmittedCount', true),
-    ratio('jitterBufferTargetDelay', 'jitterBufferEmittedCount', true),
-    ratio('jitterBufferMinimumDelay', 'jitterBufferEmittedCount', true),
+    '[Audio_Level_in_RMS]',
+    '[jitterBufferDelay/jitterBufferEmittedCount_in_ms]',
+    '[jitterBufferTargetDelay/jitterBufferEmittedCount_in_ms]',
+    '[jitterBufferMinimumDelay/jitterBufferEmittedCount_in_ms]',
     date('lastPacketReceivedTimestamp'),
     date('estimatedPlayoutTimestamp'),
-    ratio('totalProcessingDelay', 'jitterBufferEmittedCount', true),
-    ratio('totalAssemblyTime', 'framesAssembledFromMultiplePackets', true),
-  ],
-  'remote-inbound-rtp': [ratio('totalRoundTripTime', 'roundTripTimeMeasurements')],
+    '[totalProcessingDelay/jitterBufferEmittedCount_in_ms]',
+    '[totalAssemblyTime/framesAssembledFromMultiplePackets_in_ms]',
+  ),
+  'remote-inbound-rtp': series('remote-inbound-rtp', '[totalRoundTripTime/roundTripTimeMeasurements]'),
   'remote-outbound-rtp': [date('remoteTimestamp')],
-  transport: [bitsPerSecond('bytesSent'), bitsPerSecond('bytesReceived'), perSecond('packetsSent'), perSecond('packetsReceived')],
-  'candidate-pair': [
-    bitsPerSecond('bytesSent'),
-    bitsPerSecond('bytesReceived'),
-    perSecond('packetsSent'),
-    perSecond('packetsReceived'),
-    ratio('totalRoundTripTime', 'responsesReceived'),
+  transport: series('transport', '[bytesSent_in_bits/s]', '[bytesReceived_in_bits/s]', '[packetsSent/s]', '[packetsReceived/s]'),
+  'candidate-pair': series(
+    'candidate-pair',
+    '[bytesSent_in_bits/s]',
+    '[bytesReceived_in_bits/s]',
+    '[packetsSent/s]',
+    '[packetsReceived/s]',
+    '[totalRoundTripTime/responsesReceived]',
     date('lastPacketReceivedTimestamp'),
     date('lastPacketSentTimestamp'),
-  ],
+  ),
 };
 
 // ---------------------------------------------------------------------------
