@@ -23,6 +23,8 @@ function standaloneScripts(entries: Record<string, string>): Plugin {
           minify: false,
           write: false,
           legalComments: 'none',
+          // module paths appear in the output: keep them the same wherever node_modules really lives (reproducible builds)
+          preserveSymlinks: true,
         });
         this.emitFile({ type: 'asset', fileName, source: result.outputFiles[0]!.text });
       }

@@ -19,10 +19,14 @@ export interface ExtensionBrowser {
   close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
-export async function launchWithExtension(options: { userDataDir?: string; withExtension?: boolean } = {}): Promise<ExtensionBrowser> {
+/** `extensionDir`: an unpacked extension (default dist/chrome). */
+export async function launchWithExtension(
+  options: { userDataDir?: string; withExtension?: boolean; extensionDir?: string } = {},
+): Promise<ExtensionBrowser> {
   const withExtension = options.withExtension ?? true;
-  if (withExtension && !existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error(`no built extension in ${EXTENSION_DIR}: run "npm run build" first`);
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
+  if (withExtension && !existsSync(join(extensionDir, 'manifest.json'))) {
+    throw new Error(`no built extension in ${extensionDir}: run "npm run build" first`);
   }
   const userDataDir = options.userDataDir ?? (await mkdtemp(join(tmpdir(), 'webrtc-lens-profile-')));
   const args = [
@@ -35,7 +39,7 @@ export async function launchWithExtension(options: { userDataDir?: string; withE
     '--disable-quic',
     '--disable-gpu',
   ];
-  if (withExtension) args.push(`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`);
+  if (withExtension) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,

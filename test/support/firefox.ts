@@ -13,6 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { OPEN_AUTOMATION_EVENT } from '../../src/core/automation';
 import type { SessionRecord, SessionSummary } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
@@ -89,17 +90,29 @@ export interface FirefoxWithExtension {
   close(): Promise<void>;
 }
 
+/** The manifest of an unpacked extension directory or of an .xpi file. */
+async function readManifest(extension: string): Promise<{ browser_specific_settings: { gecko: { id: string } } }> {
+  if (extension.endsWith('.xpi')) {
+    const entry = unzipSync(await readFile(extension), { filter: (f) => f.name === 'manifest.json' })['manifest.json'];
+    if (!entry) throw new Error(`${extension} has no manifest.json at its root`);
+    return JSON.parse(strFromU8(entry));
+  }
+  if (!existsSync(join(extension, 'manifest.json'))) {
+    throw new Error(`no built extension in ${extension}: run "npm run build" first`);
+  }
+  return JSON.parse(await readFile(join(extension, 'manifest.json'), 'utf8'));
+}
+
 /**
- * Launches headless Firefox ESR and installs dist/firefox. `pagesOrigin` is the
- * test server (test/support/server.ts): the automation page is requested from one of its pages.
+ * Launches headless Firefox ESR and installs dist/firefox (or `extensionDir`:
+ * another unpacked build, or an .xpi file). `pagesOrigin` is the test server
+ * (test/support/server.ts): the automation page is requested from one of its pages.
  */
 export async function launchFirefoxWithExtension(
   pagesOrigin: string,
   { extensionDir = EXTENSION_DIR }: { extensionDir?: string } = {},
 ): Promise<FirefoxWithExtension> {
-  if (!existsSync(join(extensionDir, 'manifest.json'))) {
-    throw new Error(`no built extension in ${extensionDir}: run "npm run build" first`);
-  }
+  const manifest = await readManifest(extensionDir);
   const userDataDir = await mkdtemp(join(tmpdir(), 'webrtc-lens-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -111,7 +124,6 @@ export async function launchFirefoxWithExtension(
   let automationPage: Promise<Page> | null = null;
   try {
     const extensionId = await browser.installExtension(extensionDir);
-    const manifest = JSON.parse(await readFile(join(extensionDir, 'manifest.json'), 'utf8'));
     if (extensionId !== manifest.browser_specific_settings.gecko.id) throw new Error(`installed as ${extensionId}`);
     const automation = () => (automationPage ??= openAutomationPage(browser, pagesOrigin));
     await (await automation()).evaluate(() => (globalThis as unknown as { whenReady(): Promise<void> }).whenReady());
