@@ -82,8 +82,15 @@ async function sendTabSessions(tabId: number, ports: Iterable<browser.Runtime.Po
   for (const port of ports) send(port, { v: 1, kind: 'tabSessions', tabId, sessions });
 }
 
+const knownConnections = new Map<string, number>();
+
 /** Called by capture after each stored batch. */
 export function publishEvents(session: SessionRecord, events: StoredEvent[]): void {
+  // the tab's list shows connection counts: tell its watchers when one appears
+  if (knownConnections.get(session.id) !== session.connections.length) {
+    knownConnections.set(session.id, session.connections.length);
+    publishTabChange(session.tabId);
+  }
   const ports = sessionWatchers.get(session.id);
   if (!ports || events.length === 0) return;
   for (const port of ports) send(port, { v: 1, kind: 'events', session, events });

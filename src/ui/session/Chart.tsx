@@ -1,0 +1,209 @@
+// One uPlot chart of a connection: its series read from the model, the
+// connection's markers as vertical lines, a shared cursor and zoom.
+
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { ConnectionModel, Marker } from '../../core/view/session-model';
+import type { ChartSpec } from '../../core/view/charts';
+import type { ChartSync } from './chart-sync';
+import { axisValue, clockTime, formatValue } from './format';
+
+const SERIES_COLORS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
+const MARKER_COLORS: Record<Marker['kind'], string> = {
+  state: '--fg-muted',
+  'ice-restart': '--series-4',
+  renegotiation: '--series-6',
+  'pair-switch': '--series-5',
+  track: '--series-3',
+  failure: '--bad',
+};
+/** qualityLimitationReason bands */
+export const REASON_COLORS: Record<string, string> = { cpu: '--bad', bandwidth: '--warn', other: '--series-4' };
+
+const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+
+export interface ChartProps {
+  model: ConnectionModel;
+  spec: ChartSpec;
+  markers: readonly Marker[];
+  sync: ChartSync;
+  /** changes whenever the model has new samples */
+  version: number;
+  height?: number;
+}
+
+function chartData(model: ConnectionModel, spec: ChartSpec): uPlot.AlignedData {
+  const x = model.times.map((t) => t / 1000);
+  if (spec.kind === 'bands') {
+    // a flat line at 1 where the reason is not 'none'; the bands themselves are drawn by the plugin
+    const reasons = model.textSeries(spec.series[0]!.statsId, spec.series[0]!.name);
+    return [x, reasons.map((r) => (r === null ? null : r === 'none' ? 0 : 1))];
+  }
+  return [
+    x,
+    ...spec.series.map((s) => {
+      const values = model.series(s.statsId, s.name);
+      return s.scale === undefined ? values : values.map((v) => (v === null ? null : v * s.scale!));
+    }),
+  ];
+}
+
+/** Points with a value, in the series that has most: what tests and the "no data" note read. */
+function pointCount(data: uPlot.AlignedData): number {
+  let best = 0;
+  for (let s = 1; s < data.length; s++) {
+    let n = 0;
+    for (const v of data[s]!) if (v !== null && v !== undefined) n++;
+    best = Math.max(best, n);
+  }
+  return best;
+}
+
+function markersPlugin(getMarkers: () => readonly Marker[]): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: (u) => {
+        const ctx = u.ctx;
+        const { top, height } = u.bbox;
+        const min = u.scales.x!.min!;
+        const max = u.scales.x!.max!;
+        ctx.save();
+        ctx.lineWidth = Math.max(1, devicePixelRatio);
+        ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+        for (const m of getMarkers()) {
+          const t = m.t / 1000;
+          if (t < min || t > max) continue;
+          const x = Math.round(u.valToPos(t, 'x', true));
+          ctx.strokeStyle = css(MARKER_COLORS[m.kind]);
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, top + height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+function bandsPlugin(getReasons: () => (string | null)[]): uPlot.Plugin {
+  return {
+    hooks: {
+      drawClear: (u) => {
+        const reasons = getReasons();
+        const xs = u.data[0];
+        const ctx = u.ctx;
+        const { top, height } = u.bbox;
+        ctx.save();
+        ctx.globalAlpha = 0.35;
+        for (let i = 0; i < xs.length - 1; i++) {
+          const reason = reasons[i];
+          if (!reason || reason === 'none') continue;
+          const x0 = u.valToPos(xs[i]!, 'x', true);
+          const x1 = u.valToPos(xs[i + 1]!, 'x', true);
+          ctx.fillStyle = css(REASON_COLORS[reason] ?? '--series-6');
+          ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+export function Chart({ model, spec, markers, sync, version, height = 150 }: ChartProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const markersRef = useRef(markers);
+  markersRef.current = markers;
+
+  useEffect(() => {
+    const el = box.current!;
+    const data = chartData(model, spec);
+    const reasons = () => model.textSeries(spec.series[0]!.statsId, spec.series[0]!.name);
+    const opts: uPlot.Options = {
+      width: Math.max(200, el.clientWidth),
+      height,
+      cursor: { sync: { key: sync.key, setSeries: false }, drag: { x: true, y: false } },
+      legend: { live: true },
+      scales: { x: { time: true }, ...(spec.kind === 'bands' ? { y: { range: [0, 1] as uPlot.Range.MinMax } } : {}) },
+      axes: [
+        {
+          stroke: css('--fg-muted'),
+          grid: { stroke: css('--border'), width: 1 },
+          ticks: { stroke: css('--border') },
+          values: (_u, splits) => splits.map((t) => clockTime(t * 1000).slice(0, 8)),
+          space: 60,
+        },
+        {
+          stroke: css('--fg-muted'),
+          grid: { stroke: css('--border'), width: 1 },
+          ticks: { stroke: css('--border') },
+          size: 50,
+          values: spec.kind === 'bands' ? () => [] : (_u, vals) => vals.map((v) => axisValue(v, spec.unit)),
+        },
+      ],
+      series: [
+        {},
+        ...spec.series.map((s, i) =>
+          spec.kind === 'bands'
+            ? {
+                label: s.label,
+                stroke: 'transparent',
+                value: (_u: uPlot, _v: number | null, _s: number, idx: number | null) => (idx === null ? '–' : (reasons()[idx] ?? '–')),
+              }
+            : {
+                label: s.label,
+                stroke: css(SERIES_COLORS[i % SERIES_COLORS.length]!),
+                width: 1.5,
+                spanGaps: false,
+                value: (_u: uPlot, v: number | null) => formatValue(v, spec.unit),
+              },
+        ),
+      ],
+      plugins: [markersPlugin(() => markersRef.current), ...(spec.kind === 'bands' ? [bandsPlugin(reasons)] : [])],
+      hooks: {
+        setScale: [
+          (u, key) => {
+            if (key !== 'x' || sync.isApplying) return;
+            const xs = u.data[0];
+            if (xs.length === 0) return;
+            sync.scaled(u, u.scales.x!.min!, u.scales.x!.max!, xs[0]!, xs[xs.length - 1]!);
+          },
+        ],
+      },
+    };
+    const u = new uPlot(opts, data, el);
+    plot.current = u;
+    el.dataset.points = String(pointCount(data));
+    sync.add(u);
+    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      sync.remove(u);
+      u.destroy();
+      plot.current = null;
+    };
+    // a new chart only for a new spec; data changes go through setData below
+  }, [model, spec.key, spec.series.length]);
+
+  useEffect(() => {
+    const u = plot.current;
+    if (!u) return;
+    const data = chartData(model, spec);
+    u.setData(data, sync.zoom === null);
+    if (sync.zoom) u.setScale('x', sync.zoom);
+    box.current!.dataset.points = String(pointCount(data));
+  }, [version]);
+
+  return (
+    <figure class="chart" data-chart={spec.key}>
+      <figcaption>
+        {spec.title}
+        {spec.unit && spec.unit !== 'px' ? <span class="muted"> ({spec.unit})</span> : null}
+      </figcaption>
+      <div ref={box} class="chart-plot" />
+    </figure>
+  );
+}

@@ -1,0 +1,105 @@
+// One connection: its header, then charts, event log, candidate grid or the
+// stats explorer.
+
+import { useMemo, useState } from 'preact/hooks';
+import type { ConnectionModel, SessionModel } from '../../core/view/session-model';
+import { codecsInUse, currentBitrate, defaultCharts } from '../../core/view/charts';
+import { candidateGrid, describePair, isRelayed } from '../../core/view/ice';
+import { Chart } from './Chart';
+import { ChartSync } from './chart-sync';
+import { EventLogView } from './EventLogView';
+import { IceGrid } from './IceGrid';
+import { StatsExplorer } from './StatsExplorer';
+import { duration, formatValue } from './format';
+import { stateClass } from './SessionView';
+
+type Tab = 'charts' | 'events' | 'ice' | 'stats';
+const TABS: { key: Tab; label: string }[] = [
+  { key: 'charts', label: 'Charts' },
+  { key: 'events', label: 'Event log' },
+  { key: 'ice', label: 'ICE candidates' },
+  { key: 'stats', label: 'Stats explorer' },
+];
+
+export interface ConnectionViewProps {
+  model: SessionModel;
+  connection: ConnectionModel;
+  version: number;
+}
+
+export function ConnectionView({ model, connection, version }: ConnectionViewProps) {
+  const [tab, setTab] = useState<Tab>('charts');
+  const sync = useMemo(() => new ChartSync(), [connection]);
+  const markers = [...connection.markers, ...model.pageMarkers];
+  return (
+    <section class="connection" data-connection={connection.id}>
+      <ConnectionHeader model={model} connection={connection} />
+      <nav class="view-tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button key={t.key} role="tab" aria-selected={tab === t.key} class={tab === t.key ? 'active' : ''} onClick={() => setTab(t.key)} data-tab={t.key}>
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      {tab === 'charts' ? <ChartGroups connection={connection} markers={markers} sync={sync} version={version} /> : null}
+      {tab === 'events' ? <EventLogView model={model} pc={connection.id} version={version} /> : null}
+      {tab === 'ice' ? <IceGrid connection={connection} version={version} /> : null}
+      {tab === 'stats' ? <StatsExplorer connection={connection} markers={markers} sync={sync} version={version} /> : null}
+    </section>
+  );
+}
+
+function ConnectionHeader({ model, connection }: { model: SessionModel; connection: ConnectionModel }) {
+  const state = connection.connectionState ?? connection.iceConnectionState ?? 'new';
+  const end = connection.closedAt ?? (model.session.endTime ?? model.session.lastEventTime);
+  const pair = connection.lastSample ? candidateGrid(connection.lastSample).find((p) => p.selected) : undefined;
+  const codecs = codecsInUse(connection);
+  const rate = currentBitrate(connection);
+  return (
+    <dl class="conn-header">
+      <div>
+        <dt>State</dt>
+        <dd class={`state-${stateClass(state)}`} data-field="state">{state}</dd>
+      </div>
+      <div>
+        <dt>Age</dt>
+        <dd>{connection.createdAt === null ? '–' : duration(end - connection.createdAt)}</dd>
+      </div>
+      <div>
+        <dt>Selected pair</dt>
+        <dd data-field="pair">{pair ? `${describePair(pair)}${isRelayed(pair) ? ' · relayed' : ' · direct'}` : '–'}</dd>
+      </div>
+      <div>
+        <dt>Codecs</dt>
+        <dd>{codecs.send.length + codecs.receive.length === 0 ? '–' : `↑ ${codecs.send.join(', ') || '–'} · ↓ ${codecs.receive.join(', ') || '–'}`}</dd>
+      </div>
+      <div>
+        <dt>Bitrate</dt>
+        <dd data-field="bitrate">↑ {formatValue(rate.send, 'bit/s')} · ↓ {formatValue(rate.receive, 'bit/s')}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function ChartGroups({ connection, markers, sync, version }: { connection: ConnectionModel; markers: ConnectionViewProps['model']['pageMarkers']; sync: ChartSync; version: number }) {
+  // The groups change only when new stats objects appear; recomputed at most per version.
+  const groups = useMemo(() => defaultCharts(connection), [connection, connection.reports.size, connection.usedPairs.size, version > 0]);
+  if (connection.times.length === 0) return <p class="muted">No stats samples yet.</p>;
+  return (
+    <div class="chart-groups">
+      <p class="muted hint">Drag on a chart to zoom all charts of this connection; double-click to reset. Dashed lines: state changes, ICE restarts, renegotiations, candidate-pair switches, track events.</p>
+      {groups.map((g) => (
+        <section class="chart-group" key={g.key} data-group={g.key}>
+          <h3>
+            {g.title} <span class="muted">{g.subtitle}</span>
+          </h3>
+          <div class="chart-grid">
+            {g.charts.map((spec) => (
+              <Chart key={`${g.key}/${spec.key}`} model={connection} spec={spec} markers={markers} sync={sync} version={version} />
+            ))}
+          </div>
+        </section>
+      ))}
+    </div>
+  );
+}
