@@ -144,7 +144,7 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
         },
       ],
       series: [
-        {},
+        { label: 'time', value: (_u: uPlot, v: number | null) => (v === null ? '–' : clockTime(v * 1000)) },
         ...spec.series.map((s, i) =>
           spec.kind === 'bands'
             ? {

@@ -1,0 +1,163 @@
+// The devtools panel during a live call (headless Chromium): both connections,
+// default charts that fill and grow, the offer/answer in the event log, the
+// selected candidate pair in the grid; and a hostile page whose strings carry
+// markup, which must come out as text.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
+import { servePages, type PageServer } from '../support/server';
+import { waitFor } from '../support/wait';
+import { getSessionTrace, listSessions } from '../support/trace';
+import { chartPoints, openExtensionPage, tabIdOf, type OpenedPage } from '../support/ui';
+import { completeStatsSamples } from '../../src/core/session';
+
+const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
+
+let server: PageServer;
+let browser: ExtensionBrowser;
+
+beforeAll(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  server = await servePages();
+  browser = await launchWithExtension();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the devtools panel during a live two-connection call', () => {
+  let panel: OpenedPage;
+  let url: string;
+
+  beforeAll(async () => {
+    const page = await browser.context.newPage();
+    url = `${server.origin}/call.html?seconds=90`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+    const tabId = await tabIdOf(await browser.background(), url);
+    panel = await openExtensionPage(browser, `src/ui/panel/panel.html?tabId=${tabId}`);
+  }, 60000);
+
+  it('shows both connections', async () => {
+    await panel.page.waitForSelector('button[data-connection="PC_1"]', { timeout: 20000 });
+    const tabs = await panel.page.$$eval('nav.conn-tabs button[data-connection]', (els) => els.map((e) => (e as HTMLElement).dataset.connection));
+    expect(tabs).toEqual(['PC_0', 'PC_1']);
+  });
+
+  for (const pc of ['PC_0', 'PC_1']) {
+    it(`draws every default chart of ${pc} with at least 10 points, growing while the call runs`, async () => {
+      const { page } = panel;
+      await page.click(`button[data-connection="${pc}"]`);
+      await page.waitForSelector(`section.connection[data-connection="${pc}"] [data-chart]`);
+      const first = await waitFor(
+        async () => {
+          const points = await chartPoints(page);
+          return Object.values(points).length > 0 && Object.values(points).every((n) => n >= 10) ? points : null;
+        },
+        `every chart of ${pc} to have 10 points`,
+        { timeoutMs: 40000 },
+      );
+      // what a person expects to see: a connection group and one per sent and received audio and video stream
+      const groups = await page.$$eval('[data-group] h3', (els) => els.map((e) => e.textContent ?? ''));
+      expect(groups[0]).toContain('Connection');
+      for (const title of ['Sending audio', 'Sending video', 'Receiving audio', 'Receiving video']) {
+        expect(groups.some((g) => g.startsWith(title)), title).toBe(true);
+      }
+      expect(Object.keys(first)).toEqual(expect.arrayContaining(['connection/bitrate', 'connection/rtt']));
+      const grown = await waitFor(
+        async () => {
+          const points = await chartPoints(page);
+          return Object.entries(first).every(([k, n]) => (points[k] ?? 0) > n) ? points : null;
+        },
+        `every chart of ${pc} to grow`,
+        { timeoutMs: 20000 },
+      );
+      expect(Object.keys(grown).sort()).toEqual(Object.keys(first).sort());
+      if (pc === 'PC_0') {
+        await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-live-light.png') });
+      }
+    }, 90000);
+  }
+
+  it('lists the offer and the answer in the event log', async () => {
+    const { page } = panel;
+    await page.click('button[data-connection="PC_0"]');
+    await page.click('[data-tab=events]');
+    const rows = await page.$$eval('.log-row', (els) =>
+      els.map((e) => ({ method: (e as HTMLElement).dataset.method, summary: e.querySelector('.log-summary')?.textContent ?? '' })),
+    );
+    expect(rows.find((r) => r.method === 'setLocalDescription')?.summary).toMatch(/^offer · audio sendrecv, video sendrecv/);
+    expect(rows.find((r) => r.method === 'setRemoteDescription')?.summary).toMatch(/^answer · audio sendrecv, video sendrecv/);
+    // an SDP folds open per m-section
+    await page.click('.log-row[data-method="setLocalDescription"] .log-line');
+    const sections = await page.$$eval('.log-row[data-method="setLocalDescription"] .sdp-section summary', (els) => els.map((e) => e.textContent));
+    expect(sections).toEqual(['session', expect.stringMatching(/^m=audio · mid 0 · sendrecv · opus/), expect.stringMatching(/^m=video · mid 1 · sendrecv · VP8/)]);
+  });
+
+  it('shows the selected candidate pair in the grid, the one the stats name', async () => {
+    const { page } = panel;
+    await page.click('[data-tab=ice]');
+    const selected = await page.$$eval('tr[data-selected="true"]', (els) => els.map((e) => (e as HTMLElement).dataset.pair));
+    expect(selected).toHaveLength(1);
+    const bg = await browser.background();
+    const session = (await listSessions(bg)).find((s) => s.url === url)!;
+    const { events } = await getSessionTrace(bg, session.id);
+    let named: string | undefined;
+    for (const { event, sample } of completeStatsSamples(events)) {
+      if (event.pc !== 'PC_0') continue;
+      const transport = Object.values(sample).find((r) => r.type === 'transport');
+      named = transport?.selectedCandidatePairId as string | undefined;
+    }
+    expect(selected[0]).toBe(named);
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-ice-light.png') });
+  });
+
+  it('renders in the dark theme too, and raised no error', async () => {
+    const { page } = panel;
+    await page.goto(page.url().replace(/&theme=\w+|$/, '&theme=dark'));
+    await page.waitForSelector('[data-chart]');
+    await waitFor(async () => Object.values(await chartPoints(page)).every((n) => n >= 10) || null, 'charts after reload');
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-live-dark.png') });
+    await page.setViewportSize({ width: 420, height: 800 });
+    await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-narrow-dark.png') });
+    expect(panel.errors).toEqual([]);
+  });
+});
+
+describe('a hostile page', () => {
+  it('has its markup shown as text in the panel, never as elements, and no dialog', async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/hostile.html#<img src=x onerror=alert(3)>`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state !== 'idle');
+    expect(await page.evaluate(() => (window as unknown as { call: { state: string } }).call.state)).toBe('started');
+    const tabId = await tabIdOf(await browser.background(), `${server.origin}/hostile.html`);
+    const panel = await openExtensionPage(browser, `src/ui/panel/panel.html?tabId=${tabId}`);
+    const p = panel.page;
+    await p.waitForSelector('button[data-connection="PC_0"]', { timeout: 20000 });
+    // every view, every row opened, every SDP section unfolded
+    await p.click('[data-tab=events]');
+    await waitFor(async () => (await p.$$('.log-row[data-method="createDataChannel"]')).length > 0 || null, 'the data channel in the log');
+    for (const row of await p.$$('.log-line')) await row.click();
+    for (const s of await p.$$('.sdp-section')) await s.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    const text = await p.evaluate(() => document.body.textContent ?? '');
+    expect(text).toContain('<img src=x onerror=alert(1)><script>alert(2)</script>'); // the data channel label and the SDP line, as text
+    expect(text).toContain('a=x-note:<img src=x onerror=alert(1)>');
+    const header = await p.textContent('.session-url');
+    expect(header).toContain('hostile.html#');
+    for (const tab of ['ice', 'stats', 'charts']) await p.click(`[data-tab=${tab}]`);
+    await p.click('nav.conn-tabs button:has-text("Media")');
+    const elements = await p.evaluate(() => ({
+      images: document.querySelectorAll('img').length,
+      scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
+    }));
+    expect(elements.images).toBe(0);
+    expect(elements.scripts.every((src) => src !== null && src.startsWith('/assets/'))).toBe(true);
+    expect(panel.dialogs).toEqual([]);
+    expect(panel.errors).toEqual([]);
+  }, 60000);
+});
