@@ -39,7 +39,8 @@ const FAILED_STATES = new Set(['failed']);
 export function categoryOf(method: string, pc: string | null): LogCategory {
   if (/DataChannel|datachannel/.test(method)) return 'datachannel';
   if (/state/i.test(method) && method.startsWith('on')) return /ice/i.test(method) ? 'ice' : method === 'onsignalingstatechange' ? 'signaling' : 'state';
-  if (/candidate|Ice|restartIce|setConfiguration/i.test(method)) return 'ice';
+  // case-sensitive: `ice` would also match navigator.mediaDevices and devicechange
+  if (/[cC]andidate|Ice|setConfiguration/.test(method)) return 'ice';
   if (/Offer|Answer|Description|negotiationneeded|create$|constraints|close/.test(method)) return 'signaling';
   if (/track|Track|Stream|getUserMedia|getDisplayMedia|enumerateDevices|devicechange|RTCRtp|MediaStreamTrack/.test(method)) return 'media';
   return pc === null ? 'page' : 'other';
