@@ -9,7 +9,9 @@ import { orderEvents } from '../core/trace';
 import { exportText, type ExportFormat } from '../core/export';
 import { makeSupportBundle } from '../core/bundle';
 import type { SessionDump } from '../core/dump';
+import { redactDump, type RedactionOptions } from '../core/redact';
 import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
+import { forgetSessions, liveSummaries } from './live-summary';
 import { loadSettings, saveSettings } from './settings';
 import { applyCaptureRegistration } from './registration';
 import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationApi, type AutomationFunction } from '../core/automation';
@@ -28,11 +30,37 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       return exportText(await loadDump(id), format);
     },
     async saveForSupport(id, redaction) {
-      const bundle = await makeSupportBundle(await loadDump(id), redaction);
+      const bundle = await makeSupportBundle(await loadDump(id), await redactionOptions(redaction));
       return { fileName: bundle.fileName, base64: toBase64(bundle.bytes), files: bundle.files, report: bundle.report };
     },
     getSessionTrace: loadDump,
     deleteSession: (id) => deleteSessions([id]),
+    liveTabs: () => liveSummaries(ready),
+    async previewRedaction(id, redaction) {
+      return redactDump(await loadDump(id), await redactionOptions(redaction)).report;
+    },
+    async deleteSessions(ids) {
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new Error('deleteSessions takes an array of session ids');
+      const ended = (await allSessions()).filter((s) => s.endTime !== null && ids.includes(s.id)).map((s) => s.id);
+      await deleteSessions(ended);
+      forgetSessions(ended);
+      return ended;
+    },
+    async deleteAllSessions() {
+      const ended = (await allSessions()).filter((s) => s.endTime !== null).map((s) => s.id);
+      await deleteSessions(ended);
+      return ended;
+    },
+    async storageUsage() {
+      const sessions = await allSessions();
+      const estimate = await navigator.storage?.estimate?.().catch(() => undefined);
+      return {
+        sessions: sessions.length,
+        bytes: sessions.reduce((sum, s) => sum + (s.bytes ?? 0), 0),
+        usage: estimate?.usage ?? null,
+        quota: estimate?.quota ?? null,
+      };
+    },
     getSettings: loadSettings,
     async setSettings(change) {
       const settings = await saveSettings(change);
@@ -68,6 +96,12 @@ async function openAutomationPage(sender: browser.Runtime.MessageSender): Promis
   if (tabId === undefined || sender.frameId !== 0) return;
   if ((await browser.management.getSelf()).installType !== 'development') return;
   await browser.tabs.update(tabId, { url: browser.runtime.getURL(AUTOMATION_PAGE) });
+}
+
+/** The options asked for, over the settings' redaction defaults. */
+async function redactionOptions(asked: RedactionOptions | undefined): Promise<RedactionOptions> {
+  const defaults = (await loadSettings()).redaction;
+  return asked && typeof asked === 'object' ? { ...defaults, ...asked } : defaults;
 }
 
 /** A stored session and its ordered trace. */

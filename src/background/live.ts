@@ -8,6 +8,7 @@ import { UI_PORT_NAME, parseUiToBackground, type BackgroundToUi } from '../core/
 import { summarizeSession, type SessionRecord } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
 import { getSession, sessionEvents, sessionsOfTab } from './store';
+import { onStoredBatch, onTabChange } from './live-summary';
 
 const sessionWatchers = new Map<string, Set<browser.Runtime.Port>>();
 const tabWatchers = new Map<number, Set<browser.Runtime.Port>>();
@@ -86,6 +87,7 @@ const knownConnections = new Map<string, number>();
 
 /** Called by capture after each stored batch. */
 export function publishEvents(session: SessionRecord, events: StoredEvent[]): void {
+  onStoredBatch(session, events); // the popup's summary and the badge
   // the tab's list shows connection counts: tell its watchers when one appears
   if (knownConnections.get(session.id) !== session.connections.length) {
     knownConnections.set(session.id, session.connections.length);
@@ -98,6 +100,7 @@ export function publishEvents(session: SessionRecord, events: StoredEvent[]): vo
 
 /** Called by capture when a session of the tab starts or ends. */
 export function publishTabChange(tabId: number): void {
+  void onTabChange(tabId).catch(() => undefined);
   const ports = tabWatchers.get(tabId);
   if (ports) void sendTabSessions(tabId, ports);
 }

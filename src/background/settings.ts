@@ -2,7 +2,7 @@
 // poll interval from there, the background the rest.
 
 import browser from 'webextension-polyfill';
-import { SETTINGS_KEY, normalizeSettings, type Settings } from '../core/settings';
+import { SETTINGS_KEY, normalizeSettings, type Settings, type SettingsChange } from '../core/settings';
 
 export async function loadSettings(): Promise<Settings> {
   const stored = await browser.storage.local.get(SETTINGS_KEY);
@@ -10,8 +10,11 @@ export async function loadSettings(): Promise<Settings> {
 }
 
 /** Merges a change into the stored settings; returns what was stored. */
-export async function saveSettings(change: Partial<Settings>): Promise<Settings> {
-  const next = normalizeSettings({ ...(await loadSettings()), ...change });
+export async function saveSettings(change: SettingsChange): Promise<Settings> {
+  const current = await loadSettings();
+  // redaction merges per kind, so that a change of one kind keeps the others
+  const redaction = change.redaction ? { ...current.redaction, ...change.redaction } : current.redaction;
+  const next = normalizeSettings({ ...current, ...change, redaction });
   await browser.storage.local.set({ [SETTINGS_KEY]: next });
   return next;
 }

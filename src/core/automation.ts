@@ -14,7 +14,8 @@ import type { SessionRecord, SessionSummary } from './session';
 import type { StoredEvent } from './trace';
 import type { ExportFormat } from './export';
 import type { RedactionOptions, RedactionReport } from './redact';
-import type { Settings } from './settings';
+import type { Settings, SettingsChange } from './settings';
+import type { LiveSessionSummary } from './live-summary';
 
 export const AUTOMATION_PAGE = 'src/ui/automation.html';
 export const OPEN_AUTOMATION_EVENT = 'webrtc-lens:open-automation';
@@ -29,6 +30,11 @@ export const AUTOMATION_FUNCTIONS = [
   'deleteSession',
   'getSettings',
   'setSettings',
+  'liveTabs',
+  'previewRedaction',
+  'deleteSessions',
+  'deleteAllSessions',
+  'storageUsage',
 ] as const;
 export type AutomationFunction = (typeof AUTOMATION_FUNCTIONS)[number];
 
@@ -57,8 +63,8 @@ export interface AutomationApi {
   /** The session as a dump: 'rtcstats' (file format 3), 'internals' (webrtc-internals JSON) or 'csv'; not redacted. */
   exportSession(id: string, format?: ExportFormat): Promise<string>;
   /**
-   * The "Save for support" zip (redacted with the defaults unless told
-   * otherwise): its file name, its bytes in base64, what was masked.
+   * The "Save for support" zip (redacted with the settings' redaction
+   * defaults unless told otherwise): its file name, its bytes in base64, what was masked.
    */
   saveForSupport(
     id: string,
@@ -69,5 +75,15 @@ export interface AutomationApi {
   deleteSession(id: string): Promise<void>;
   getSettings(): Promise<Settings>;
   /** Merges the change (values are clamped to their bounds); applies from the next page load on. */
-  setSettings(change: Partial<Settings>): Promise<Settings>;
+  setSettings(change: SettingsChange): Promise<Settings>;
+  /** The live sessions (one per tab with WebRTC activity), newest first: connections, live ones, bitrate, worst state. */
+  liveTabs(): Promise<LiveSessionSummary[]>;
+  /** What saveForSupport would mask with these options (the settings' defaults where not given), without making the zip. */
+  previewRedaction(id: string, redaction?: RedactionOptions): Promise<RedactionReport>;
+  /** Deletes these sessions, except live ones (still being recorded); resolves with the ids deleted. */
+  deleteSessions(ids: string[]): Promise<string[]>;
+  /** Deletes every session except live ones; resolves with the ids deleted. */
+  deleteAllSessions(): Promise<string[]>;
+  /** Stored sessions and their size on disk (bytes), and the browser's estimate of the extension's storage use and quota. */
+  storageUsage(): Promise<{ sessions: number; bytes: number; usage: number | null; quota: number | null }>;
 }

@@ -63,7 +63,7 @@ export type SessionSummary = Pick<
   | 'extensionVersion'
   | 'bytes'
   | 'rawBytes'
-> & { connections: string[]; frames: number };
+> & { connections: string[]; frames: number; tags: Record<string, string> };
 
 export function summarizeSession(s: SessionRecord): SessionSummary {
   return {
@@ -82,6 +82,7 @@ export function summarizeSession(s: SessionRecord): SessionSummary {
     rawBytes: s.rawBytes,
     connections: s.connections.map((c) => c.id),
     frames: s.frames.length,
+    tags: { ...s.tags },
   };
 }
 

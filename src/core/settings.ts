@@ -1,5 +1,7 @@
 // User settings of capture: what they mean, their defaults and their bounds.
 
+import { DEFAULT_REDACTION, type RedactionOptions } from './redact';
+
 export interface Settings {
   /** getStats interval per connection */
   pollIntervalMs: number;
@@ -11,7 +13,12 @@ export interface Settings {
   maxSessions: number;
   /** keep at most this much stored trace, in MiB */
   maxStorageMB: number;
+  /** what "Save for support" masks unless told otherwise (each kind can be turned off) */
+  redaction: Required<RedactionOptions>;
 }
+
+/** A change to the settings: any of them; redaction kinds one by one. */
+export type SettingsChange = Partial<Omit<Settings, 'redaction'>> & { redaction?: Partial<RedactionOptions> };
 
 /** Where settings are kept in storage.local. */
 export const SETTINGS_KEY = 'settings';
@@ -25,7 +32,27 @@ export const DEFAULT_SETTINGS: Settings = {
   paused: false,
   maxSessions: 500,
   maxStorageMB: 1024,
+  redaction: { ...DEFAULT_REDACTION },
 };
+
+/** The redaction choices a user sees, in order, with what each one masks. */
+export const REDACTION_CHOICES: readonly { key: keyof RedactionOptions; label: string; explanation: string }[] = [
+  { key: 'ipAddresses', label: 'IP addresses', explanation: 'IPv4 keeps its first three numbers, IPv6 its first half' },
+  { key: 'deviceLabels', label: 'Device labels', explanation: 'camera and microphone names' },
+  { key: 'urlQueryAndFragment', label: 'URL query and fragment', explanation: 'the part after ? or # of page addresses (room names, tokens)' },
+  { key: 'usernames', label: 'ICE usernames and passwords', explanation: 'ufrag, pwd and TURN usernames, replaced by numbered stand-ins' },
+  { key: 'keepTurnServerAddresses', label: "Keep TURN servers' own addresses", explanation: 'public infrastructure, the first thing support checks' },
+];
+
+/** Redaction options from anything stored or sent: each kind a boolean, the default where missing or malformed. */
+export function normalizeRedaction(raw: unknown): Required<RedactionOptions> {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out = { ...DEFAULT_REDACTION };
+  for (const key of Object.keys(DEFAULT_REDACTION) as (keyof RedactionOptions)[]) {
+    if (typeof r[key] === 'boolean') out[key] = r[key];
+  }
+  return out;
+}
 
 const HOST = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+$/;
 
@@ -62,6 +89,7 @@ export function normalizeSettings(raw: unknown): Settings {
     paused: typeof r.paused === 'boolean' ? r.paused : DEFAULT_SETTINGS.paused,
     maxSessions: clampInt(r.maxSessions, 1, 100_000, DEFAULT_SETTINGS.maxSessions),
     maxStorageMB: clampInt(r.maxStorageMB, 1, 1_000_000, DEFAULT_SETTINGS.maxStorageMB),
+    redaction: normalizeRedaction(r.redaction),
   };
 }
 

@@ -266,6 +266,7 @@ describe('summarizeSession', () => {
       rawBytes: 12_004,
       connections: ['PC_0', 'f1-PC_0'],
       frames: 2,
+      tags: { rtcStatsClientId: 'client-42', rtcStatsPeerId: 'peer-7', rtcStatsConferenceId: 'standup-room' },
     });
   });
 

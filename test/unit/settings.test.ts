@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, normalizeSettings, normalizeSite, sessionsToEvict, siteMatchPatterns } from '../../src/core/settings';
+import { DEFAULT_SETTINGS, REDACTION_CHOICES, normalizeRedaction, normalizeSettings, normalizeSite, sessionsToEvict, siteMatchPatterns } from '../../src/core/settings';
+import { DEFAULT_REDACTION } from '../../src/core/redact';
 
 describe('normalizeSettings', () => {
   it('fills defaults for missing or malformed input', () => {
@@ -25,6 +26,23 @@ describe('normalizeSettings', () => {
     expect(s).not.toHaveProperty('evil');
     expect(s.maxSessions).toBe(1);
     expect(s.maxStorageMB).toBe(1);
+  });
+});
+
+describe('redaction defaults', () => {
+  it('masks everything by default, as the support bundle does', () => {
+    expect(normalizeSettings(undefined).redaction).toEqual(DEFAULT_REDACTION);
+  });
+
+  it('keeps each kind that is a boolean and defaults the rest', () => {
+    const r = normalizeRedaction({ ipAddresses: false, deviceLabels: 'no', usernames: 0, evil: true });
+    expect(r).toEqual({ ...DEFAULT_REDACTION, ipAddresses: false });
+    expect(r).not.toHaveProperty('evil');
+    expect(normalizeSettings({ redaction: 'off' }).redaction).toEqual(DEFAULT_REDACTION);
+  });
+
+  it('offers a choice for every redaction option', () => {
+    expect(REDACTION_CHOICES.map((c) => c.key).sort()).toEqual(Object.keys(DEFAULT_REDACTION).sort());
   });
 });
 
