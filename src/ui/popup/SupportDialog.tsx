@@ -1,0 +1,98 @@
+// "Save for support" with a preview of what will be masked: per kind, how much
+// the session holds, and a switch for each (defaults from the settings).
+
+import { useEffect, useState } from 'preact/hooks';
+import { call } from '../shared/api';
+import { errorMessage, fromBase64, saveFile } from '../shared/download';
+import { previewOptions, redactionPreviewRows } from '../../core/redaction-preview';
+import type { RedactionOptions, RedactionReport } from '../../core/redact';
+
+export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClose: () => void }) {
+  const [choice, setChoice] = useState<Required<RedactionOptions> | null>(null);
+  const [report, setReport] = useState<RedactionReport | null>(null);
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    call('getSettings')
+      .then((s) => setChoice(s.redaction))
+      .catch((e: unknown) => setStatus({ text: `Could not read the settings: ${errorMessage(e)}`, error: true }));
+  }, []);
+
+  const keepTurn = choice?.keepTurnServerAddresses;
+  useEffect(() => {
+    if (!choice) return;
+    setReport(null);
+    call('previewRedaction', sessionId, previewOptions(choice))
+      .then(setReport)
+      .catch((e: unknown) => setStatus({ text: `Could not preview the redaction: ${errorMessage(e)}`, error: true }));
+  }, [sessionId, keepTurn]); // only the TURN choice changes the preview
+
+  const save = async () => {
+    if (!choice) return;
+    setSaving(true);
+    setStatus({ text: 'Preparing the zip…', error: false });
+    try {
+      const bundle = await call('saveForSupport', sessionId, choice);
+      saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
+      setStatus({ text: `Saved ${bundle.fileName}`, error: false });
+    } catch (e) {
+      setStatus({ text: `Could not save: ${errorMessage(e)}`, error: true });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const rows = report && choice ? redactionPreviewRows(report, choice) : [];
+  return (
+    <section class="support" aria-label="Save for support">
+      <h3>Before saving: what will be masked</h3>
+      {!report && !status?.error && <p class="muted">Looking at the session…</p>}
+      {report && choice && (
+        <fieldset>
+          <legend class="muted">Uncheck a kind to keep it in the zip as it is.</legend>
+          {rows.map((row) => (
+            <label class="choice" key={row.key}>
+              <input
+                type="checkbox"
+                checked={row.masked}
+                onChange={(e) => setChoice({ ...choice, [row.key]: (e.currentTarget as HTMLInputElement).checked })}
+              />
+              <span>
+                {row.label}: <b data-kind={row.key}>{row.count === 0 ? 'none found' : `${row.count} (${row.distinct} distinct)`}</b>
+                {row.count > 0 && !row.masked && <span class="state-warn"> — will be kept</span>}
+                <br />
+                <span class="muted small">{row.explanation}</span>
+              </span>
+            </label>
+          ))}
+          <label class="choice">
+            <input
+              type="checkbox"
+              checked={choice.keepTurnServerAddresses}
+              onChange={(e) => setChoice({ ...choice, keepTurnServerAddresses: (e.currentTarget as HTMLInputElement).checked })}
+            />
+            <span>
+              Keep TURN servers' own addresses
+              {report.keptTurnServerAddresses.length > 0 && <span class="muted"> ({report.keptTurnServerAddresses.map((k) => k.address).join(', ')})</span>}
+            </span>
+          </label>
+          <p class="muted small">TURN credentials are never stored, so they are never saved.</p>
+        </fieldset>
+      )}
+      <div class="row">
+        <button type="button" class="primary" onClick={() => void save()} disabled={!report || saving}>
+          Save zip
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+      {status && (
+        <p role="status" class={status.error ? 'state-bad' : 'muted'}>
+          {status.text}
+        </p>
+      )}
+    </section>
+  );
+}
