@@ -136,7 +136,7 @@ function Options() {
         <h2>Retention</h2>
         <p class="muted explain">
           When either limit is passed the oldest whole sessions are deleted (never one still recording).
-          {usage && ` Stored now: ${usage.sessions} sessions, ${formatBytes(usage.bytes)}.`}
+          {usage && ` Stored now: ${usage.sessions} session${usage.sessions === 1 ? '' : 's'}, ${formatBytes(usage.bytes)}.`}
         </p>
         <NumberSetting id="maxSessions" label="Keep at most" value={settings.maxSessions} min={1} max={100_000} unit="sessions" onCommit={(n) => void change({ maxSessions: n })}>
           Each page load with WebRTC activity is one session.
@@ -165,7 +165,7 @@ function Options() {
         ))}
       </section>
 
-      <p role="status" class={status?.error ? 'state-bad status' : 'muted status'}>
+      <p role="status" class={status ? (status.error ? 'status state-bad' : 'status') : 'status empty'}>
         {status?.text ?? ''}
       </p>
     </main>
