@@ -263,6 +263,9 @@ for (const m of METRICS) {
   }
 }
 
+const BY_TYPE_AND_NAME = new Map<string, MetricDef>();
+for (const m of METRICS) for (const t of m.statsTypes) BY_TYPE_AND_NAME.set(`${t}\u0000${m.name}`, m);
+
 /** The metrics computed for a report type. */
 export function metricsFor(statsType: string): readonly MetricDef[] {
   return BY_TYPE.get(statsType) ?? [];
@@ -272,7 +275,7 @@ export function metricsFor(statsType: string): readonly MetricDef[] {
  * Samples further apart than this are a gap (the page was frozen, the poller
  * paused, a dump was cut): a rate across it would hide what happened inside.
  */
-export const MAX_SAMPLE_GAP_MS = 10_000;
+export const MAX_SAMPLE_GAP_MS = 25_000;
 
 /**
  * The metrics well defined between two consecutive samples of one connection:
@@ -292,11 +295,8 @@ export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample): 
     if (!countersAdvanced(p, r, RESET_MARKERS, true)) continue; // the stream restarted: every counter of the report is suspect
     let values: Record<string, number> | undefined;
     for (const m of metricsFor(r.type)) {
-      if (!(m.origin in r)) continue;
-      if (!countersAdvanced(p, r, m.counters)) continue;
-      const v = m.compute(p, r);
-      if (v === undefined) continue;
-      (values ??= {})[m.name] = v;
+      const v = guarded(m, p, r);
+      if (v !== undefined) (values ??= {})[m.name] = v;
     }
     if (values) out[id] = values;
   }
@@ -307,6 +307,24 @@ export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample): 
 const RESET_MARKERS = ['packetsSent', 'packetsReceived', 'bytesSent', 'bytesReceived'];
 
 /** Whether no counter went down (and, unless `optional`, each is a number in both reports). */
+/** One metric between two reports of the same id with deriveMetrics' per-metric guards (the gap and stream-restart checks are the caller's). */
+function guarded(m: MetricDef, prev: StatsReport, cur: StatsReport): number | undefined {
+  if (!(m.origin in cur) || !countersAdvanced(prev, cur, m.counters)) return undefined;
+  return m.compute(prev, cur);
+}
+
+/**
+ * A metric between two reports of one stats id taken any time apart (a
+ * sliding window: `prev` is the oldest report kept), with the reset guards of
+ * deriveMetrics; undefined when not well defined.
+ */
+export function metricBetween(statsType: string, name: string, prev: StatsReport, cur: StatsReport): number | undefined {
+  const m = BY_TYPE_AND_NAME.get(`${statsType}\u0000${name}`);
+  if (!m) throw new Error(`no metric ${name} for ${statsType}`);
+  if (!(num(cur.timestamp) > num(prev.timestamp)) || !countersAdvanced(prev, cur, RESET_MARKERS, true)) return undefined;
+  return guarded(m, prev, cur);
+}
+
 function countersAdvanced(prev: StatsReport, cur: StatsReport, counters: readonly string[], optional = false): boolean {
   for (const c of counters) {
     const a = prev[c];

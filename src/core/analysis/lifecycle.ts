@@ -1,0 +1,417 @@
+// A connection's life from its events ("fabric" events in callstats' words):
+// setup, gathering, signalling, disruptions, failures, ICE restarts,
+// renegotiations, munged SDP. One event at a time, constant work each.
+
+import type { ObservationLog } from './detector';
+import type { ConnectionLifecycle, Disruption, SelectedPair } from './types';
+
+/** `connecting` longer than this before `connected` is a slow connection (ObserveRTC). */
+export const SLOW_CONNECT_MS = 5000;
+/** a disruption at least this long is an observation (ObserveRTC: `disconnected` for ≥ 5 s) */
+export const DISRUPTION_OBSERVATION_MS = 5000;
+/** the first srflx / relay candidate later than this after gathering started (rtcstats.com) */
+export const SLOW_STUN_TURN_MS = 500;
+
+type State = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+
+/** The ICE connection state read as a connection state (for browsers and traces without connectionState). */
+function fromIceState(s: string): State | null {
+  switch (s) {
+    case 'new': return 'new';
+    case 'checking': return 'connecting';
+    case 'connected':
+    case 'completed': return 'connected';
+    case 'disconnected': return 'disconnected';
+    case 'failed': return 'failed';
+    case 'closed': return 'closed';
+    default: return null;
+  }
+}
+
+function fromConnectionState(s: string): State | null {
+  return ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'].includes(s) ? (s as State) : null;
+}
+
+/** `{type, sdp}` from a description value (object, or a JSON string of one, or nothing). */
+function description(value: unknown): { type: string | null; sdp: string | null } {
+  let v = value;
+  if (typeof v === 'string' && v.startsWith('{')) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return { type: null, sdp: null };
+    }
+  }
+  if (!v || typeof v !== 'object') return { type: null, sdp: null };
+  const o = v as Record<string, unknown>;
+  return { type: typeof o.type === 'string' ? o.type : null, sdp: typeof o.sdp === 'string' && o.sdp.length > 0 ? o.sdp : null };
+}
+
+const ufragOf = (sdp: string): string | null => /a=ice-ufrag:(\S+)/.exec(sdp)?.[1] ?? null;
+
+/** The candidate type of an onicecandidate value (`{candidate: "... typ srflx ..."}` or the line itself). */
+function candidateType(value: unknown): string | null {
+  const line = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as { candidate?: unknown }).candidate : null;
+  return typeof line === 'string' ? (/ typ (\w+)/.exec(line)?.[1] ?? null) : null;
+}
+
+/** One state machine fed either connection-state or ICE-state events. */
+class StateTrack {
+  seen = false;
+  state: State = 'new';
+  connectingSince: number | null = null;
+  firstConnectedAt: number | null = null;
+  everConnected = false;
+  failedAt: number | null = null;
+  disruptions: Disruption[] = [];
+
+  apply(t: number, next: State): { from: State; to: State } {
+    this.seen = true;
+    const from = this.state;
+    this.state = next;
+    if (next === 'connecting' && this.connectingSince === null && !this.everConnected) this.connectingSince = t;
+    if (next === 'connected') {
+      if (!this.everConnected) this.firstConnectedAt = t;
+      this.everConnected = true;
+      const open = this.disruptions[this.disruptions.length - 1];
+      if (open && open.end === null && !open.recovered && this.failedAt === null) {
+        open.end = t;
+        open.durationMs = t - open.start;
+        open.recovered = true;
+      }
+    }
+    if (next === 'disconnected' && this.everConnected && from !== 'disconnected') {
+      this.disruptions.push({ start: t, end: null, durationMs: 0, stateChangedAt: t, recovered: false });
+    }
+    if (next === 'failed') {
+      this.failedAt = t;
+      const open = this.disruptions[this.disruptions.length - 1];
+      if (open && open.end === null) open.durationMs = t - open.start;
+    }
+    if (next === 'connecting' || next === 'connected') this.failedAt = null;
+    return { from, to: next };
+  }
+
+  openDisruption(): Disruption | null {
+    const d = this.disruptions[this.disruptions.length - 1];
+    return d && d.end === null && !d.recovered && this.failedAt === null ? d : null;
+  }
+}
+
+export class LifecycleTracker {
+  private readonly conn = new StateTrack();
+  private readonly ice = new StateTrack();
+  private gatheringStart: number | null = null;
+  private gatheringDelay: number | null = null;
+  private iceCheckingAt: number | null = null;
+  private iceConnectivityDelay: number | null = null;
+  private firstOfferAt: number | null = null;
+  private offerRole: 'offerer' | 'answerer' | null = null;
+  private signalingDelay: number | null = null;
+  private offers = 0;
+  private lastCreated: { offer: string | null; answer: string | null } = { offer: null, answer: null };
+  private munged = 0;
+  private localUfrag: string | null = null;
+  private restarts: { at: number; completed: boolean }[] = [];
+  private pendingRestart = false;
+  /** an answer was applied after the pending restart started */
+  private restartAnswered = false;
+  private closedAt: number | null = null;
+  private firstReflexive: number | null = null;
+  pair: SelectedPair | null = null;
+  pairSwitches = 0;
+  private outcome: 'setup-failed' | 'dropped' | 'aborted' | null = null;
+  private droppedAt: number | null = null;
+  /** the iceServers / iceTransportPolicy of the configuration */
+  private relayOnly = false;
+
+  constructor(
+    readonly pcId: string,
+    readonly createdAt: number,
+    private readonly log: ObservationLog,
+  ) {}
+
+  /** the state machine that speaks for the connection: connectionState when the trace has it */
+  private get main(): StateTrack {
+    return this.conn.seen ? this.conn : this.ice;
+  }
+
+  get state(): State {
+    return this.main.state;
+  }
+
+  get connected(): boolean {
+    return this.main.state === 'connected';
+  }
+
+  get everConnected(): boolean {
+    return this.main.everConnected;
+  }
+
+  /** The disruption in progress, for the media analysis to refine its start. */
+  openDisruption(): Disruption | null {
+    return this.main.openDisruption();
+  }
+
+  configure(t: number, configuration: unknown): void {
+    if (!configuration || typeof configuration !== 'object') return;
+    const c = configuration as Record<string, unknown>;
+    if (c.iceTransportPolicy === 'relay' && !this.relayOnly) {
+      this.relayOnly = true;
+      this.log.record(t, { type: 'relay-only-policy', severity: 'info', category: 'configuration', pcId: this.pcId, evidence: { iceTransportPolicy: 'relay' } });
+    }
+  }
+
+  event(t: number, method: string, value: unknown): void {
+    switch (method) {
+      case 'create':
+      case 'setConfiguration':
+        this.configure(t, value);
+        break;
+      case 'onconnectionstatechange': {
+        const s = typeof value === 'string' ? fromConnectionState(value) : null;
+        if (s) this.transition(this.conn, t, s);
+        break;
+      }
+      case 'oniceconnectionstatechange': {
+        const s = typeof value === 'string' ? fromIceState(value) : null;
+        if (!s) break;
+        if (value === 'checking' && this.iceCheckingAt === null) this.iceCheckingAt = t;
+        if (s === 'connected') {
+          if (this.iceConnectivityDelay === null && this.iceCheckingAt !== null) this.iceConnectivityDelay = t - this.iceCheckingAt;
+          this.completeRestarts();
+        }
+        this.transition(this.ice, t, s);
+        break;
+      }
+      case 'onicegatheringstatechange':
+        if (value === 'gathering') {
+          if (this.gatheringStart === null || this.gatheringDelay !== null) this.gatheringStart = t;
+        } else if (value === 'complete' && this.gatheringStart !== null && this.gatheringDelay === null) {
+          this.gatheringDelay = t - this.gatheringStart;
+        }
+        break;
+      case 'onicecandidate': {
+        const type = candidateType(value);
+        if ((type === 'srflx' || type === 'relay') && this.firstReflexive === null && this.gatheringStart !== null) {
+          this.firstReflexive = t;
+          const after = t - this.gatheringStart;
+          if (after > SLOW_STUN_TURN_MS) {
+            this.log.record(t, {
+              type: 'slow-stun-turn', severity: after > 2000 ? 'warning' : 'info', category: 'network', pcId: this.pcId,
+              evidence: { candidateType: type, afterMs: after },
+            }, this.gatheringStart);
+          }
+        }
+        break;
+      }
+      case 'onicecandidateerror': {
+        const v = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+        const code = typeof v.errorCode === 'number' ? v.errorCode : Number(v.error_code ?? NaN);
+        this.log.record(t, {
+          type: 'ice-candidate-error', severity: 'info', category: 'network', pcId: this.pcId,
+          evidence: { url: String(v.url ?? ''), errorCode: Number.isFinite(code) ? code : 'unknown', errorText: String(v.errorText ?? v.error_text ?? '') },
+        });
+        break;
+      }
+      case 'createOfferOnSuccess':
+      case 'createAnswerOnSuccess': {
+        const d = description(value);
+        this.lastCreated[method === 'createOfferOnSuccess' ? 'offer' : 'answer'] = d.sdp;
+        break;
+      }
+      case 'createOffer':
+        if (value && typeof value === 'object' && (value as { iceRestart?: unknown }).iceRestart === true) this.restart(t);
+        break;
+      case 'restartIce':
+        this.restart(t);
+        break;
+      case 'setLocalDescription':
+        this.localDescription(t, value);
+        break;
+      case 'setRemoteDescription': {
+        const d = description(value);
+        if (d.type === 'offer') {
+          this.offers++;
+          if (this.firstOfferAt === null) {
+            this.firstOfferAt = t;
+            this.offerRole = 'answerer';
+          }
+        } else if (d.type === 'answer') {
+          if (this.offerRole === 'offerer' && this.signalingDelay === null && this.firstOfferAt !== null) this.signalingDelay = t - this.firstOfferAt;
+          if (this.pendingRestart) this.restartAnswered = true;
+        }
+        break;
+      }
+      case 'setLocalDescriptionOnFailure':
+      case 'setRemoteDescriptionOnFailure':
+      case 'createOfferOnFailure':
+      case 'createAnswerOnFailure':
+      case 'addIceCandidateOnFailure':
+        this.log.record(t, {
+          type: 'negotiation-failed', severity: method === 'addIceCandidateOnFailure' ? 'info' : 'warning', category: 'connectivity', pcId: this.pcId,
+          evidence: { method: method.replace(/OnFailure$/, ''), error: typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value ?? '').slice(0, 200) },
+        });
+        break;
+      case 'close':
+        this.closedAt ??= t;
+        if (!this.main.everConnected && this.main.failedAt === null && this.outcome === null) this.outcome = 'aborted';
+        this.main.state = 'closed';
+        this.settleLive(t);
+        break;
+    }
+  }
+
+  private localDescription(t: number, value: unknown): void {
+    const d = description(value);
+    if (d.type === 'offer') {
+      this.offers++;
+      if (this.firstOfferAt === null) {
+        this.firstOfferAt = t;
+        this.offerRole = 'offerer';
+      }
+    } else if (d.type === 'answer') {
+      if (this.offerRole === 'answerer' && this.signalingDelay === null && this.firstOfferAt !== null) this.signalingDelay = t - this.firstOfferAt;
+      if (this.pendingRestart) this.restartAnswered = true;
+    }
+    if (d.sdp !== null && d.type !== null) {
+      const created = d.type === 'offer' ? this.lastCreated.offer : d.type === 'answer' ? this.lastCreated.answer : null;
+      if (created !== null && normalizeSdp(created) !== normalizeSdp(d.sdp)) {
+        this.munged++;
+        this.log.record(t, { type: 'munged-sdp', severity: 'info', category: 'configuration', pcId: this.pcId, evidence: { descriptionType: d.type, count: this.munged } });
+      }
+      const ufrag = ufragOf(d.sdp);
+      if (ufrag !== null) {
+        if (this.localUfrag !== null && ufrag !== this.localUfrag && !this.pendingRestart) this.restart(t);
+        this.localUfrag = ufrag;
+      }
+    }
+    if (d.type === 'answer' && this.pendingRestart) this.restartAnswered = true;
+  }
+
+  private restart(t: number): void {
+    if (this.pendingRestart) return;
+    this.pendingRestart = true;
+    this.restartAnswered = false;
+    this.restarts.push({ at: t, completed: false });
+  }
+
+  private completeRestarts(): void {
+    if (!this.pendingRestart) return;
+    this.pendingRestart = false;
+    this.restarts[this.restarts.length - 1]!.completed = true;
+  }
+
+  private transition(track: StateTrack, t: number, s: State): void {
+    if (this.main === track) this.tick(t); // time-based conditions up to this moment, in the old state
+    const { from } = track.apply(t, s);
+    if (s === 'connected') this.completeRestarts();
+    if (this.main !== track) return;
+    // observations from the state machine that speaks for the connection
+    if (s === 'connected' && from !== 'connected') {
+      this.log.settle('slow-connect', this.pcId);
+      const d = track.disruptions[track.disruptions.length - 1];
+      if (d && d.recovered && d.end === t) this.settleDisruption(d);
+    }
+    if (s === 'failed' && from !== 'failed') {
+      this.log.settle('slow-connect', this.pcId);
+      if (!track.everConnected) {
+        this.outcome = 'setup-failed';
+        const afterMs = t - this.createdAt;
+        this.log.record(t, { type: 'setup-failed', severity: 'critical', category: 'connectivity', pcId: this.pcId, evidence: { afterMs } }, this.createdAt);
+      } else {
+        this.outcome = 'dropped';
+        this.droppedAt = t;
+        const d = track.disruptions[track.disruptions.length - 1];
+        const open = d && !d.recovered && d.end === null ? d : null;
+        this.log.settle('ice-disconnected', this.pcId);
+        this.log.record(t, {
+          type: 'connection-dropped', severity: 'critical', category: 'connectivity', pcId: this.pcId,
+          evidence: { connectedForMs: t - (track.firstConnectedAt ?? t), disruptions: track.disruptions.length },
+        }, open ? open.start : t);
+      }
+    }
+  }
+
+  private settleDisruption(d: Disruption): void {
+    if (d.durationMs >= DISRUPTION_OBSERVATION_MS) {
+      this.log.raise(d.end!, d.start, {
+        type: 'ice-disconnected', severity: 'warning', category: 'connectivity', pcId: this.pcId, evidence: { durationMs: d.durationMs, recovered: true },
+      });
+    }
+    this.log.settle('ice-disconnected', this.pcId);
+  }
+
+  /** Time-based conditions (slow connect, a long disconnection): at every event and sample of the connection. */
+  tick(t: number): void {
+    const m = this.main;
+    if (m.state === 'connecting' && !m.everConnected && m.connectingSince !== null) {
+      const since = m.connectingSince;
+      if (t - since > SLOW_CONNECT_MS) {
+        this.log.raise(t, since, { type: 'slow-connect', severity: 'warning', category: 'connectivity', pcId: this.pcId, evidence: { connectingForMs: t - since } });
+      }
+    }
+    if (this.pendingRestart && this.restartAnswered && m.state === 'connected') this.completeRestarts();
+    const d = m.openDisruption();
+    if (d) {
+      d.durationMs = t - d.start;
+      if (d.durationMs >= DISRUPTION_OBSERVATION_MS) {
+        this.log.raise(t, d.start, {
+          type: 'ice-disconnected', severity: 'warning', category: 'connectivity', pcId: this.pcId, evidence: { durationMs: d.durationMs, recovered: false },
+        });
+      }
+    }
+  }
+
+  private settleLive(t: number): void {
+    this.tick(t);
+    for (const type of ['slow-connect', 'ice-disconnected']) this.log.settle(type, this.pcId);
+  }
+
+  /** The selected candidate pair seen in a sample. */
+  selectPair(t: number, pairId: string, pair: SelectedPair, previousId: string | null): void {
+    if (previousId !== null && previousId !== pairId) this.pairSwitches++;
+    const changed = !this.pair || this.pair.relayed !== pair.relayed || this.pair.relayProtocol !== pair.relayProtocol || this.pair.protocol !== pair.protocol;
+    this.pair = pair;
+    if (!changed) return;
+    if (pair.relayed) {
+      this.log.record(t, {
+        type: 'turn-used', severity: 'info', category: 'network', pcId: this.pcId,
+        evidence: { relayProtocol: pair.relayProtocol ?? 'unknown', remoteType: pair.remoteType ?? 'unknown' },
+      });
+      if (pair.relayProtocol === 'tcp' || pair.relayProtocol === 'tls') {
+        this.log.record(t, { type: 'turn-over-tcp-tls', severity: 'warning', category: 'network', pcId: this.pcId, evidence: { relayProtocol: pair.relayProtocol } });
+      }
+    } else if (pair.protocol === 'tcp') {
+      this.log.record(t, { type: 'ice-over-tcp', severity: 'info', category: 'network', pcId: this.pcId, evidence: { protocol: 'tcp' } });
+    }
+  }
+
+  lifecycle(): ConnectionLifecycle {
+    const m = this.main;
+    return {
+      pcId: this.pcId,
+      createdAt: this.createdAt,
+      state: this.closedAt !== null ? 'closed' : m.state,
+      setupDelayMs: m.firstConnectedAt === null ? null : m.firstConnectedAt - this.createdAt,
+      gatheringDelayMs: this.gatheringDelay,
+      connectivityDelayMs: this.iceConnectivityDelay,
+      signalingDelayMs: this.signalingDelay,
+      setupFailed: this.outcome === 'setup-failed' && m.failedAt !== null ? { afterMs: m.failedAt - this.createdAt } : null,
+      aborted: this.outcome === 'aborted',
+      disruptions: m.disruptions.map((d) => ({ ...d })),
+      dropped: this.outcome === 'dropped' && this.droppedAt !== null ? { at: this.droppedAt } : null,
+      iceRestarts: this.restarts.map((r) => ({ ...r })),
+      candidatePairSwitches: this.pairSwitches,
+      selectedPair: this.pair ? { ...this.pair } : null,
+      renegotiations: Math.max(0, this.offers - 1),
+      mungedSdp: this.munged,
+      closedAt: this.closedAt,
+    };
+  }
+}
+
+/** SDP compared without line-ending differences. */
+function normalizeSdp(sdp: string): string {
+  return sdp.replace(/\r\n/g, '\n').trim();
+}
