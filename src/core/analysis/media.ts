@@ -168,7 +168,8 @@ export class ConnectionMedia {
     private readonly tracks: TrackStates,
   ) {}
 
-  sample(t: number, sample: StatsSample): void {
+  sample(t: number, input: StatsSample): void {
+    const sample = wellFormed(input);
     this.samples++;
     this.checkGap(t);
     this.life.tick(t);
@@ -414,7 +415,7 @@ export class ConnectionMedia {
       const concealed = w15 && w15.age >= T.concealWindowMs * 0.66 ? metricBetween('inbound-rtp', '[audibleConcealment_in_%]', w15.r, r) : undefined;
       if (concealed !== undefined) {
         this.step(s, t, trackId, 'audio-concealment', 'audio', AT_ONCE, concealed > T.concealOnPct, concealed < T.concealOffPct, concealed > 10 ? 'critical' : 'warning', {
-          ...ev, concealedPct: round(concealed, 1),
+          ...ev, concealedPct: round(concealed, 1), maxConcealedPct: round(s.max('concealed', concealed), 1),
         });
       }
       const w10 = s.window.back(T.jbWindowMs);
@@ -570,6 +571,20 @@ export class ConnectionMedia {
       });
     } else if (st === 'end') this.log.settle('silent-microphone', this.pcId, trackId);
   }
+}
+
+/** The sample without what is not a report (a damaged dump): reports are objects. */
+function wellFormed(sample: StatsSample): StatsSample {
+  if (!sample || typeof sample !== 'object') return {};
+  for (const id in sample) {
+    const r = sample[id];
+    if (!r || typeof r !== 'object' || Array.isArray(r)) {
+      const clean: StatsSample = {};
+      for (const [k, v] of Object.entries(sample)) if (v && typeof v === 'object' && !Array.isArray(v)) clean[k] = v;
+      return clean;
+    }
+  }
+  return sample;
 }
 
 /** whether a counter (the first one present) went up since the previous report */
