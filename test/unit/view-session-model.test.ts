@@ -3,6 +3,10 @@
 // frames, chart markers.
 
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { importDump } from '../../src/core/import';
+import { completeStatsSamples } from '../../src/core/session';
+import { fixture } from './support/fixtures';
 import type { SessionRecord } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import { syntheticSession } from '../../src/core/synthetic';
@@ -66,7 +70,8 @@ describe('columns', () => {
   });
 
   it('derived metrics stored as columns: bit rate = Δbytes · 8 / Δt from the report timestamps', () => {
-    const rate = (a: number, b: number, ta: number, tb: number) => ((b - a) * 8) / ((tb - ta) / 1000);
+    // whole bits per second, as webrtc-internals shows them
+    const rate = (a: number, b: number, ta: number, tb: number) => Math.round(((b - a) * 8) / ((tb - ta) / 1000));
     expect(c.series('O1', '[bytesSent_in_bits/s]')).toEqual([null, rate(10_000, 60_000, T + 1000, T + 2000), null]);
     // O2's second interval is 1.5 s long (report timestamps, not event times)
     expect(c.series('O2', '[bytesSent_in_bits/s]')).toEqual([null, null, rate(4_000, 34_000, T + 2000, T + 3500)]);
@@ -214,5 +219,25 @@ describe('markers', () => {
       [T + 3000, 'getStats', 'pc1', ff('b', T + 3000), true],
     ]));
     expect(m.connection('pc1').markers.map((x) => [x.t - T, x.kind])).toEqual([[3000, 'pair-switch']]);
+  });
+
+  it('on a real dump (webrtc-internals, Chrome 147): one pair switch, at the sample where the transport names another pair', async () => {
+    const dump = (await importDump(new Uint8Array(readFileSync(fixture('internals/chrome147-two-pc-loopback.json'))))).dump;
+    const model = new SessionModel(dump.session);
+    model.add(dump.events);
+    const switches: number[] = [];
+    let selected: unknown;
+    for (const { event, sample } of completeStatsSamples(dump.events)) {
+      if (event.pc !== '11-1') continue;
+      const now = Object.values(sample).find((r) => r.type === 'transport')?.selectedCandidatePairId;
+      if (selected !== undefined && now !== undefined && now !== selected) switches.push(event.t);
+      if (now !== undefined) selected = now;
+    }
+    expect(switches).toHaveLength(1);
+    expect(model.connection('11-1').markers.filter((m) => m.kind === 'pair-switch').map((m) => m.t)).toEqual(switches);
+    expect(model.connection('12-2').markers.filter((m) => m.kind === 'pair-switch')).toEqual([]);
+    // its second setLocalDescription is a renegotiation
+    const secondLocal = dump.events.filter((e) => e.pc === '11-1' && e.method === 'setLocalDescription')[1]!;
+    expect(model.connection('11-1').markers.filter((m) => m.kind === 'renegotiation').map((m) => m.t)).toEqual([secondLocal.t]);
   });
 });
