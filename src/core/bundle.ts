@@ -7,7 +7,8 @@ import { zipSync, strToU8 } from 'fflate';
 import type { SessionDump } from './dump';
 import { exportDump } from './export';
 import { DEFAULT_REDACTION, redactDump, type RedactionOptions, type RedactionReport } from './redact';
-import { summarizeTrace, formatSummary } from './summary';
+import { analyzeDump } from './analysis';
+import { summarizeTrace, formatAnalysis, formatSummary } from './summary';
 
 export interface SupportBundle {
   fileName: string;
@@ -62,6 +63,9 @@ function readme(dump: SessionDump, files: { rtcstats: string; internals: string 
     `Ended:       ${s.endTime === null ? 'still running when saved' : new Date(s.endTime).toISOString()}`,
     '',
     summary,
+    '',
+    'Analysis (estimates made by WebRTC Lens from the recording; the numbers behind each are shown):',
+    formatAnalysis(analyzeDump(dump), s.startTime),
     '',
     `Redaction:   ${report.lines.length > 0 ? 'see REDACTED.txt' : 'none'}`,
     '',

@@ -1,6 +1,7 @@
 // A one-screen summary of a captured session: what the demo prints and,
 // later, what support engineers get from the command line.
 
+import { analyzeDump, type AnalysisResult, type ConnectionLifecycle, type Score } from './analysis';
 import type { ImportResult } from './dump';
 import type { SessionRecord } from './session';
 import type { StoredEvent } from './trace';
@@ -116,11 +117,64 @@ const FORMAT_NAMES: Record<ImportResult['format'], string> = {
   'webrtc-internals': 'chrome://webrtc-internals',
 };
 
-/** The summary of an imported dump: its format, then formatSummary, then what the import warned about. */
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function formatScore(name: string, s: Score | null, scale: string): string | null {
+  if (!s) return null;
+  const inputs = Object.entries(s.inputs)
+    .map(([k, v]) => `${k} ${typeof v === 'number' ? String(v) : v}`)
+    .join(', ');
+  return `${name} ${s.value}${scale} (${s.band}; ${inputs})`;
+}
+
+function formatLifecycle(l: ConnectionLifecycle): string {
+  const parts: string[] = [];
+  if (l.setupFailed) parts.push(`setup failed after ${secs(l.setupFailed.afterMs)}`);
+  else if (l.setupDelayMs !== null) parts.push(`connected in ${secs(l.setupDelayMs)}`);
+  else if (l.aborted) parts.push('closed before connecting');
+  else parts.push('never connected');
+  if (l.disruptions.length > 0) {
+    parts.push(`${l.disruptions.length} disruption${l.disruptions.length > 1 ? 's' : ''} (${l.disruptions.map((d) => `${secs(d.durationMs)}${d.recovered ? '' : ', not recovered'}`).join('; ')})`);
+  }
+  if (l.dropped) parts.push('dropped');
+  if (l.iceRestarts.length > 0) parts.push(`${l.iceRestarts.length} ICE restart(s), ${l.iceRestarts.filter((r) => r.completed).length} completed`);
+  if (l.selectedPair) {
+    const p = l.selectedPair;
+    parts.push(p.relayed ? `relayed (TURN over ${p.relayProtocol ?? '?'})` : `direct (${p.localType ?? '?'} → ${p.remoteType ?? '?'}${p.protocol ? `, ${p.protocol}` : ''})`);
+  }
+  if (l.candidatePairSwitches > 0) parts.push(`${l.candidatePairSwitches} candidate-pair switch(es)`);
+  if (l.renegotiations > 0) parts.push(`${l.renegotiations} renegotiation(s)`);
+  if (l.mungedSdp > 0) parts.push(`${l.mungedSdp} munged SDP`);
+  return parts.join(', ');
+}
+
+/** The analysis as text: verdict, scores, each connection's lifecycle, the observations with their time into the session. */
+export function formatAnalysis(a: AnalysisResult, startTime: number): string {
+  const lines = [`Verdict:     ${a.verdict.text}`];
+  const scores = [formatScore('audio MOS', a.scores.audio, ''), formatScore('video', a.scores.video, '/5'), formatScore('connection', a.scores.connection, '/5')].filter(
+    (x): x is string => x !== null,
+  );
+  lines.push(`Scores:      ${scores.length > 0 ? scores[0] : 'none (no media statistics)'}`);
+  for (const x of scores.slice(1)) lines.push(`             ${x}`);
+  for (const c of a.connections) {
+    lines.push(`  ${c.pcId.padEnd(10)} ${formatLifecycle(c.lifecycle)}`);
+    const s = [c.scores.audio && `audio MOS ${c.scores.audio.value}`, c.scores.video && `video ${c.scores.video.value}/5`, c.scores.connection && `connection ${c.scores.connection.value}/5`].filter(Boolean);
+    if (s.length > 0) lines.push(`  ${''.padEnd(10)} ${s.join(', ')}`);
+  }
+  lines.push(`Observations: ${a.observations.length}`);
+  for (const o of a.observations) {
+    const at = `+${((o.firstSeenAt - startTime) / 1000).toFixed(1)} s`;
+    lines.push(`  ${at.padStart(9)}  ${o.severity.padEnd(8)} ${o.type.padEnd(24)} ${o.text}`);
+  }
+  return lines.join('\n');
+}
+
+/** The summary of an imported dump: its format, then formatSummary and the analysis, then what the import warned about. */
 export function formatImportSummary(result: ImportResult): string {
   const { session, events } = result.dump;
   const lines = [`Format:      ${FORMAT_NAMES[result.format] ?? result.format}${result.gzip ? ', gzip-compressed' : ''}`];
   lines.push(formatSummary(summarizeTrace(session, events)));
+  lines.push(formatAnalysis(analyzeDump(result.dump), session.startTime));
   if (result.warnings.length > 0) {
     lines.push(`Warnings:    ${result.warnings.length}`);
     for (const w of result.warnings) lines.push(`  - ${w}`);

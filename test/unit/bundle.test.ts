@@ -3,6 +3,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { gunzipSync } from 'node:zlib';
 import { bundleFileName, makeSupportBundle } from '../../src/core/bundle';
 import type { SessionDump } from '../../src/core/dump';
+import { callDump } from './support/call';
 import type { StoredEvent } from '../../src/core/trace';
 
 const T = Date.UTC(2026, 10, 23, 9, 8, 7);
@@ -64,7 +65,20 @@ describe('makeSupportBundle', () => {
     expect(readme).toContain('version 0.1.0');
     expect(readme).toContain(new Date(T).toISOString());
     expect(readme).toMatch(/PC_0 .*connected, closed/);
+    // the analysis: verdict, scores, observations
+    expect(readme).toMatch(/^Verdict: +(Good|Fair|Poor|Bad)\. /m);
+    expect(readme).toMatch(/^Scores: +/m);
+    expect(readme).toMatch(/^Observations: \d+$/m);
     expect(strFromU8(files['REDACTED.txt']!)).toMatch(/IP addresses/);
+  });
+
+  it('README: the verdict, the scores and the observations of the call', async () => {
+    const bundle = await makeSupportBundle(callDump(40, (i) => (i >= 10 && i < 30 ? { lossPct: 10 } : {})));
+    const readme = strFromU8(unzipSync(bundle.bytes)['README.txt']!);
+    expect(readme).toMatch(/^Verdict: +(Fair|Poor|Bad)\. .*packet loss/m);
+    expect(readme).toMatch(/^Scores: +audio MOS [\d.]+ \(\w+; rttMs /m);
+    expect(readme).toMatch(/^ +video [\d.]+\/5 \(/m);
+    expect(readme).toMatch(/^ +\+1\d\.\d s +warning +high-loss +Incoming packet loss on PC_0 \(audio remote-audio\) was high/m);
   });
 
   it('leaves no local address, device label, ICE username or password, TURN credential or URL query in any file', async () => {

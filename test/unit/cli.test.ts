@@ -72,6 +72,18 @@ describe('webrtc-lens summarize', () => {
     });
   }
 
+  it('includes the verdict, the scores and the observations', async () => {
+    const r = await run('summarize', `${DIR}/jitsi/chrome-standard-pc-reconnect.jsonl`);
+    expect(r.out).toMatch(/^Verdict: +(Poor|Bad)\. /m);
+    expect(r.out).toMatch(/^Scores: +video [\d.]+\/5 \(/m);
+    expect(r.out).toMatch(/^ {2}PC_0 +connected in 1\.4 s, 2 disruptions \(10\.0 s; 10\.0 s\), dropped/m);
+    expect(r.out).toMatch(/^Observations: 10$/m);
+    expect(r.out).toMatch(/^ +\+85\.0 s +warning +ice-disconnected +The connection on PC_0 was interrupted for 10\.0 s and recovered\.$/m);
+    expect(r.out).toMatch(/critical connection-dropped/);
+    const clean = await run('summarize', `${DIR}/internals/chrome147-two-pc-loopback.json`);
+    expect(clean.out).toMatch(/^Verdict: +Good\. .*No problem found\.$/m);
+  });
+
   it('tells the outcome from iceConnectionState when a dump has no connectionstatechange (Chrome 48)', async () => {
     const r = await run('summarize', `${DIR}/legacy/chrome48-format0.json`);
     expect(r.out).toMatch(/^ {2}PC_0 .* connected, closed$/m);

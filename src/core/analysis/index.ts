@@ -113,7 +113,10 @@ export class SessionAnalyzer {
     }
     const sessionConnection = toScore(total.connection, scoreBand, 1);
     // the session's connectivity is no better than its worst connection's lifecycle
-    const worstLifecycle = connections.map((c) => c.scores.connection).filter((s): s is Score => s !== null).sort((a, b) => a.value - b.value)[0];
+    const worstLifecycle = connections
+      .filter((c) => c.scores.connection !== null)
+      .map((c) => ({ ...c.scores.connection!, inputs: { connection: c.pcId, ...c.scores.connection!.inputs } }))
+      .sort((a, b) => a.value - b.value)[0];
     const scores: Scores = {
       audio: toScore(total.audio, mosBand, 2),
       video: toScore(total.video, scoreBand, 1),
