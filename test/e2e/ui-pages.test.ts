@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
+import { chartPoints } from '../support/ui';
 import { servePages, type PageServer } from '../support/server';
 import { listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
@@ -36,8 +37,12 @@ afterAll(async () => {
 const pageUrl = (path: string, theme: 'light' | 'dark', query = '') =>
   `chrome-extension://${browser.extensionId}/src/ui/${path}?theme=${theme}${query ? `&${query}` : ''}`;
 
+/** Uncaught errors of the extension pages opened here. */
+const pageErrors: string[] = [];
+
 async function extensionPage(path: string, theme: 'light' | 'dark', size = { width: 1280, height: 800 }, query = ''): Promise<Page> {
   const page = await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${path}: ${e.message}`));
   await page.setViewportSize(size);
   await page.goto(pageUrl(path, theme, query));
   return page;
@@ -138,7 +143,7 @@ describe('the viewer', () => {
         expect(new URL(viewer.url()).searchParams.get('session')).toBe(stored.id);
         await viewer.locator('.session-view').waitFor();
         await viewer.locator('.export-bar').waitFor();
-        // TODO(lead): once SessionView draws charts, assert them here (e.g. every default chart has a series with points).
+        await waitFor(async () => Object.values(await chartPoints(viewer)).some((n) => n > 0), 'the charts of the stored session');
         await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-session-light.png') });
       }
       await viewer.close();
@@ -174,9 +179,18 @@ describe('the viewer', () => {
       expect(await info.getAttribute('data-format')).toBe(expected.format);
       expect(await info.innerText()).toContain(`${expected.dump.session.connections.length} connections`);
       await viewer.locator('.session-view').waitFor();
-      // TODO(lead): assert the charts of the dump are drawn once SessionView has them.
+      // every connection with a few stats samples draws its charts, each in its tab (a rate needs two samples;
+      // the failed connections of the Jitsi reconnect dump have only two, without media: nothing to chart there)
+      const samples = new Map<string, number>();
+      for (const e of expected.dump.events) if (e.method === 'getStats' && e.pc) samples.set(e.pc, (samples.get(e.pc) ?? 0) + 1);
+      for (const [pc, n] of samples) {
+        if (n < 3) continue;
+        await viewer.locator(`.conn-tabs [data-connection="${pc}"]`).click();
+        await waitFor(async () => Object.values(await chartPoints(viewer)).some((k) => k > 0), `the charts of ${pc} in ${file}`);
+      }
       if (file.endsWith('chrome147-two-pc-loopback.json')) await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-dump-light.png') });
     }
+    expect(pageErrors).toEqual([]);
     await viewer.close();
   });
 
