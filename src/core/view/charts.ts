@@ -28,13 +28,25 @@ export interface ChartGroup {
   /** `inbound audio`, ... or `connection` */
   subtitle: string;
   charts: ChartSpec[];
+  /**
+   * Titles of this group's default charts that none of the connection's stats
+   * feed (Firefox has no qualityLimitationReason or candidate-pair packet
+   * counts, older browsers lack more): said in a note rather than drawn empty.
+   */
+  unavailable: string[];
 }
 
 const has = (rc: ReportColumns | undefined, name: string) => rc?.columns.has(name) === true;
 
-function chart(key: string, title: string, unit: string, series: (SeriesRef | null)[], kind: 'line' | 'bands' = 'line'): ChartSpec | null {
-  const present = series.filter((s): s is SeriesRef => s !== null);
-  return present.length > 0 ? { key, title, unit, series: present, kind } : null;
+/** A default chart; its series are those the stats have (possibly none). */
+function chart(key: string, title: string, unit: string, series: (SeriesRef | null)[], kind: 'line' | 'bands' = 'line'): ChartSpec {
+  return { key, title, unit, series: series.filter((s): s is SeriesRef => s !== null), kind };
+}
+
+/** The charts that apply to a group (null: not for this kind of stream), split into drawable and unavailable. */
+function split(charts: (ChartSpec | null)[]): { charts: ChartSpec[]; unavailable: string[] } {
+  const applicable = charts.filter((c): c is ChartSpec => c !== null);
+  return { charts: applicable.filter((c) => c.series.length > 0), unavailable: applicable.filter((c) => c.series.length === 0).map((c) => c.title) };
 }
 
 function ref(model: ConnectionModel, statsId: string | undefined, name: string, label: string, scale?: number): SeriesRef | null {
@@ -68,7 +80,7 @@ function lastText(rc: ReportColumns, name: string): string | null {
 export function defaultCharts(model: ConnectionModel): ChartGroup[] {
   const groups: ChartGroup[] = [];
   const pairs = [...model.usedPairs];
-  const conn: (ChartSpec | null)[] = [
+  const conn = split([
     chart('bitrate', 'Bitrate', 'bit/s', [
       ...pairs.flatMap((id) => [
         ref(model, id, '[bytesSent_in_bits/s]', pairs.length > 1 ? `sent (${id})` : 'sent'),
@@ -78,9 +90,8 @@ export function defaultCharts(model: ConnectionModel): ChartGroup[] {
     ]),
     chart('rtt', 'Round-trip time (STUN)', 'ms', pairs.map((id) => ref(model, id, 'currentRoundTripTime', pairs.length > 1 ? id : 'current RTT', 1000))),
     chart('packets', 'Packets', '/s', pairs.flatMap((id) => [ref(model, id, '[packetsSent/s]', 'sent'), ref(model, id, '[packetsReceived/s]', 'received')])),
-  ];
-  const connCharts = conn.filter((c): c is ChartSpec => c !== null);
-  if (connCharts.length > 0) groups.push({ key: 'connection', title: 'Connection', subtitle: 'selected candidate pair', charts: connCharts });
+  ]);
+  if (conn.charts.length > 0) groups.push({ key: 'connection', title: 'Connection', subtitle: 'selected candidate pair', ...conn });
 
   const streams = [...model.reports.values()].filter((rc) => rc.type === 'outbound-rtp' || rc.type === 'inbound-rtp');
   streams.sort((a, b) => (a.type === b.type ? kindOf(a).localeCompare(kindOf(b)) : a.type === 'outbound-rtp' ? -1 : 1));
@@ -100,9 +111,7 @@ export function defaultCharts(model: ConnectionModel): ChartGroup[] {
           video ? chart('fps', 'Frames per second', 'fps', [ref(model, id, 'framesPerSecond', 'sent'), ref(model, id, '[framesEncoded/s]', 'encoded')]) : null,
           video ? chart('resolution', 'Resolution', 'px', [ref(model, id, 'frameWidth', 'width'), ref(model, id, 'frameHeight', 'height')]) : null,
           video ? chart('encode', 'Encode time', 'ms/frame', [ref(model, id, '[totalEncodeTime/framesEncoded_in_ms]', 'encode')]) : null,
-          video && has(rc, 'qualityLimitationReason')
-            ? { key: 'qlr', title: 'Quality limitation', unit: '', series: [{ statsId: id, name: 'qualityLimitationReason', label: 'reason' }], kind: 'bands' }
-            : null,
+          video ? chart('qlr', 'Quality limitation', '', [ref(model, id, 'qualityLimitationReason', 'reason')], 'bands') : null,
         ]
       : [
           chart('bitrate', 'Bitrate', 'bit/s', [ref(model, id, '[bytesReceived_in_bits/s]', 'received')]),
@@ -119,8 +128,8 @@ export function defaultCharts(model: ConnectionModel): ChartGroup[] {
           video ? null : chart('concealment', 'Audio concealment', '%', [ref(model, id, '[audibleConcealment_in_%]', 'audible'), ref(model, id, '[timeStretch_in_%]', 'time stretch')]),
           video ? null : chart('level', 'Audio level', '', [ref(model, id, 'audioLevel', 'level'), ref(model, id, '[Audio_Level_in_RMS]', 'RMS')]),
         ];
-    const present = charts.filter((c): c is ChartSpec => c !== null);
-    if (present.length === 0) continue;
+    const present = split(charts);
+    if (present.charts.length === 0) continue;
     const codec = lastText(rc, 'codecId');
     const codecName = codec ? lastTextOf(model, codec, 'mimeType') : null;
     const track = lastText(rc, 'trackIdentifier') ?? lastText(rc, 'mid');
@@ -128,7 +137,7 @@ export function defaultCharts(model: ConnectionModel): ChartGroup[] {
       key: id,
       title: `${outbound ? 'Sending' : 'Receiving'} ${kind}${codecName ? ` · ${codecName.replace(/^(audio|video)\//, '')}` : ''}`,
       subtitle: `${id}${track ? ` · ${track}` : ''}`,
-      charts: present,
+      ...present,
     });
   }
   return groups;
