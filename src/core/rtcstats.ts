@@ -7,8 +7,7 @@
 // are deltas against the previous sample of the same connection.
 
 import type { SessionRecord } from './session';
-import { completeStatsSamples } from './session';
-import { statsDelta, type StatsSample } from './stats-delta';
+import { applyStatsDelta, statsDelta, type StatsDelta, type StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
 import { isPlainObject } from './formats/common';
 import { FULL_SAMPLE_MARK, RTCSTATS_FILE_FORMAT, RTCSTATS_MAGIC, RtcstatsSampleReader, parseRtcstatsV3 } from './formats/rtcstats-v3';
@@ -41,19 +40,20 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
     frames: session.frames.map((f) => ({ frameId: f.frameId, url: f.url, origin: f.origin, isTop: f.isTop })),
     producer: { name: 'webrtc-lens', version: session.extensionVersion },
   };
-  const complete = new Map<StoredEvent, StatsSample>();
-  for (const { event, sample } of completeStatsSamples(ordered)) complete.set(event, sample);
-
   const lines = [RTCSTATS_MAGIC, JSON.stringify(metadata)];
-  const lastExported = new Map<string, StatsSample>();
+  // per connection, the complete sample of its previous getStats line
+  const previousSample = new Map<string, StatsSample>();
   let lastTime = 0;
   for (const e of ordered) {
     let value = e.value;
     let extra = e.extra ?? [];
-    const sample = complete.get(e);
-    if (sample && e.pc !== null) {
-      const previous = lastExported.get(e.pc);
-      const delta = statsDelta(previous, sample);
+    if (e.method === 'getStats' && e.pc !== null) {
+      const previous = previousSample.get(e.pc);
+      const sample = e.full ? (e.value as StatsSample) : applyStatsDelta(previous, e.value as StatsDelta);
+      // A stored delta is statsDelta's own output against this same previous
+      // sample (the capture, the importer and the synthetic sessions all store
+      // them so): written as it is rather than made again.
+      const delta = !e.full && previous ? (e.value as StatsDelta) : statsDelta(previous, sample);
       if (delta === null) {
         // Complete, with `null` for the reports that are gone: readers that merge drop those.
         const gone = Object.keys(previous ?? {}).filter((id) => !(id in sample));
@@ -62,7 +62,7 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
       } else {
         value = delta;
       }
-      lastExported.set(e.pc, sample);
+      previousSample.set(e.pc, sample);
     }
     const line: unknown[] = [e.method, e.pc, value ?? null, ...extra, e.t - lastTime];
     lastTime = e.t;

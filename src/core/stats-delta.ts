@@ -23,9 +23,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Equal as JSON data: primitives compared directly, objects and arrays by their JSON text. */
 function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
 }
+
+// The loops below use for...in over plain data objects (no inherited enumerable
+// properties): they run for every report of every sample, and allocate nothing
+// that Object.entries / Object.keys would.
 
 /** The delta that turns `prev` into `next`, or null when only a full sample can say it. */
 export function statsDelta(prev: StatsSample | undefined, next: StatsSample): StatsDelta | null {
@@ -33,15 +40,16 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
   // an id that would collide with the timestamp key
   if (DELTA_TIMESTAMP_KEY in next || DELTA_TIMESTAMP_KEY in prev) return null;
   let newest = -Infinity;
-  for (const report of Object.values(next)) {
-    const ts = report.timestamp;
+  for (const id in next) {
+    const ts = next[id]!.timestamp;
     if (typeof ts === 'number' && ts > newest) newest = ts;
   }
   const delta: StatsDelta = {};
-  for (const id of Object.keys(prev)) {
+  for (const id in prev) {
     if (!(id in next)) delta[id] = null;
   }
-  for (const [id, report] of Object.entries(next)) {
+  for (const id in next) {
+    const report = next[id]!;
     if (newest !== -Infinity && !('timestamp' in report)) return null; // it would get the common one
     const base = prev[id];
     if (!base) {
@@ -55,7 +63,10 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
     // Timestamps: omitted when equal to the common one, kept otherwise
     // (also for an otherwise unchanged report, whose timestamp would be overwritten).
     if ('timestamp' in report && report.timestamp !== newest) changed.timestamp = report.timestamp;
-    if (Object.keys(changed).length > 0) delta[id] = changed;
+    for (const _ in changed) {
+      delta[id] = changed; // not empty
+      break;
+    }
   }
   if (newest !== -Infinity) delta[DELTA_TIMESTAMP_KEY] = newest;
   return delta;
@@ -63,10 +74,11 @@ export function statsDelta(prev: StatsSample | undefined, next: StatsSample): St
 
 /** The changed properties of one report (timestamp aside), or null when they cannot be a delta. */
 function reportDelta(base: StatsReport, report: StatsReport): StatsReport | null {
-  for (const name of Object.keys(base)) if (!(name in report)) return null; // vanished property
+  for (const name in base) if (!(name in report)) return null; // vanished property
   const changed: StatsReport = {};
-  for (const [name, value] of Object.entries(report)) {
+  for (const name in report) {
     if (name === 'timestamp') continue;
+    const value = report[name];
     const old = base[name];
     if (sameJson(old, value)) continue;
     if (typeof old !== 'object' || Array.isArray(value)) {
@@ -74,8 +86,8 @@ function reportDelta(base: StatsReport, report: StatsReport): StatsReport | null
     } else if (isPlainObject(old) && isPlainObject(value)) {
       // the reader merges nested objects: send the changed keys only
       const nested: Record<string, unknown> = {};
-      for (const key of Object.keys(old)) if (!(key in value)) return null;
-      for (const [key, v] of Object.entries(value)) if (!sameJson(old[key], v)) nested[key] = v;
+      for (const key in old) if (!(key in value)) return null;
+      for (const key in value) if (!sameJson(old[key], value[key])) nested[key] = value[key];
       changed[name] = nested;
     } else if (old === null && isPlainObject(value)) {
       changed[name] = value;
@@ -91,12 +103,14 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
   const base = prev ?? {};
   const timestamp = delta[DELTA_TIMESTAMP_KEY];
   const out: StatsSample = {};
-  for (const [id, report] of Object.entries(base)) {
+  for (const id in base) {
     const change = delta[id];
     if (change === null) continue;
+    const report = base[id]!;
     const merged: StatsReport = { ...report };
     if (isPlainObject(change)) {
-      for (const [name, value] of Object.entries(change)) {
+      for (const name in change) {
+        const value = change[name];
         const old = report[name];
         merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
       }
@@ -106,7 +120,8 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
     }
     out[id] = merged;
   }
-  for (const [id, change] of Object.entries(delta)) {
+  for (const id in delta) {
+    const change = delta[id];
     if (id === DELTA_TIMESTAMP_KEY || id in base || !isPlainObject(change)) continue;
     const report: StatsReport = { ...change };
     if (typeof timestamp === 'number' && !('timestamp' in report)) report.timestamp = timestamp;

@@ -3,7 +3,7 @@
 // re-encoding of complete getStats samples into the stored form.
 
 import { DumpImportError, type DerivedSeriesMap } from '../dump';
-import { statsDelta, type StatsReport, type StatsSample } from '../stats-delta';
+import { statsDelta, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
 
 /** An event as a reader produces it (import.ts numbers it and places it in the session). */
 export interface ImportedEvent {
@@ -273,8 +273,15 @@ export function safeReport(report: Record<string, unknown>, dropId: boolean, war
  */
 export class StatsEncoder {
   private readonly last = new Map<string, StatsSample>();
-  encode(pc: string, sample: StatsSample): { value: unknown; full?: true } {
-    const delta = statsDelta(this.last.get(pc), sample);
+  /**
+   * `dumpDelta`: the delta the dump itself has from the previous sample to
+   * this one (applyStatsDelta gave `sample`); stored as it is, not made again.
+   * Such a delta is in rtcstats' scheme, as the ones statsDelta makes, so an
+   * export writes it back unchanged and every rtcstats reader reads it as it
+   * read the original.
+   */
+  encode(pc: string, sample: StatsSample, dumpDelta: StatsDelta | null = null): { value: unknown; full?: true } {
+    const delta = dumpDelta ?? statsDelta(this.last.get(pc), sample);
     this.last.set(pc, sample);
     return delta === null ? { value: sample, full: true } : { value: delta };
   }

@@ -153,11 +153,19 @@ export class RtcstatsSampleReader {
     private readonly unmarkedComplete = false,
   ) {}
   read(pc: string, value: Record<string, unknown>, marked: boolean): StatsSample {
+    return this.readLine(pc, value, marked).sample;
+  }
+  /**
+   * The complete sample of a line and, when the line was a delta against a
+   * previous sample of the connection, that delta (names decompressed).
+   */
+  readLine(pc: string, value: Record<string, unknown>, marked: boolean): { sample: StatsSample; delta: StatsDelta | null } {
     const named = decompressStatsNames(value);
     const full = marked || (this.unmarkedComplete && looksComplete(named));
-    const sample = full ? this.sample(named) : applyStatsDelta(this.last.get(pc), named as StatsDelta);
+    const previous = this.last.get(pc);
+    const sample = full ? this.sample(named) : applyStatsDelta(previous, named as StatsDelta);
     this.last.set(pc, sample);
-    return sample;
+    return { sample, delta: full || previous === undefined ? null : (named as StatsDelta) };
   }
   /** A complete sample: the reports, without the `null`s that mark those gone since the previous one. */
   private sample(value: Record<string, unknown>): StatsSample {
@@ -184,7 +192,8 @@ export function readRtcstatsV3(text: string, warnings: Warnings): FormatRead {
         }
         const full = extra.includes(FULL_SAMPLE_MARK);
         if (full) extra = extra.filter((x) => x !== FULL_SAMPLE_MARK);
-        const encoded = encoder.encode(l.pc, samples.read(l.pc, l.value, full));
+        const { sample, delta } = samples.readLine(l.pc, l.value, full);
+        const encoded = encoder.encode(l.pc, sample, delta);
         const e = event(l.time, 'getStats', l.pc, encoded.value, extra);
         if (encoded.full) e.full = true;
         events.push(e);
