@@ -117,13 +117,30 @@ const codec: Calculator = {
   },
 };
 
+/**
+ * Date.toLocaleString of an epoch-ms time, remembered per whole second (the
+ * text shows whole seconds): formatting takes microseconds, and a long
+ * session's date series repeat the same few seconds over and over.
+ */
+const localeTexts = new Map<number, string>();
+function localeText(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  let text = localeTexts.get(second);
+  if (text === undefined) {
+    if (localeTexts.size >= 10000) localeTexts.clear();
+    text = new Date(ms).toLocaleString();
+    localeTexts.set(second, text);
+  }
+  return text;
+}
+
 /** `[X]` for an epoch-ms time: the date as the browser shows it (Date.toLocaleString, as Chrome). */
 function date(metric: string): Calculator {
   return {
     name: `[${metric}]`,
     origin: metric,
     compute(_prev, cur) {
-      return new Date(num(cur[metric])).toLocaleString();
+      return localeText(num(cur[metric]));
     },
   };
 }
@@ -246,71 +263,111 @@ export function chromeReportOrder(sample: StatsSample): string[] {
 
 /** Builds the `stats` object of one connection from its complete samples, in order. */
 export function statsSeries(samples: Iterable<{ sample: StatsSample; time: number }>): Record<string, InternalsSeries> {
-  // Per stats id: its series by name, and its property names in Chrome's
-  // (sorted) order, kept while the report's keys stay the same.
-  interface IdState {
-    series: Map<string, Series>;
-    keys: string[];
-    names: string[];
-  }
-  const ids = new Map<string, IdState>();
+  const builder = new StatsSeriesBuilder();
+  for (const { sample, time } of samples) builder.add(sample, time);
+  return builder.result();
+}
+
+/** Per stats id: its series by name, and the series of its current property names and calculators. */
+interface IdState {
+  series: Map<string, Series>;
+  /** the report's keys as last seen; `names` and `slots` are worked out again when they change */
+  keys: string[];
+  /** the property names in Chrome's (sorted) order, without id and timestamp */
+  names: string[];
+  /** the series of each of `names`, once it has a value */
+  slots: (Series | undefined)[];
+  /** the stats type `derived` belongs to */
+  type: string;
+  /** the series of each calculator of that type, once it has a value */
+  derived: (Series | undefined)[];
+  timestamps: Series | undefined;
+}
+
+/**
+ * The `stats` object of one connection, fed its complete samples in order
+ * (each sample is read when added; only the previous one is kept, for the
+ * derived series).
+ */
+export class StatsSeriesBuilder {
+  private readonly ids = new Map<string, IdState>();
   /** every series, in the order Chrome creates them */
-  const all: { key: string; series: Series }[] = [];
-  const add = (id: string, state: IdState, name: string, type: string, time: number, value: unknown) => {
-    let s = state.series.get(name);
-    if (!s) {
-      s = { type, start: time, end: time, values: [] };
-      state.series.set(name, s);
-      all.push({ key: `${id}-${name}`, series: s });
-    }
-    s.end = time;
-    s.values.push(value);
-  };
-  let previous: StatsSample | undefined;
-  let orderSignature = '';
-  let order: string[] = [];
-  for (const { sample, time: sampleTime } of samples) {
+  private readonly all: { key: string; series: Series }[] = [];
+  private previous: StatsSample | undefined;
+  private orderSignature = '';
+  private order: string[] = [];
+
+  add(sample: StatsSample, sampleTime: number): void {
     const signature = reportOrderSignature(sample);
-    if (signature !== orderSignature) {
-      order = chromeReportOrder(sample);
-      orderSignature = signature;
+    if (signature !== this.orderSignature) {
+      this.order = chromeReportOrder(sample);
+      this.orderSignature = signature;
     }
-    for (const id of order) {
+    for (const id of this.order) {
       const report = sample[id]!;
-      let state = ids.get(id);
+      let state = this.ids.get(id);
       if (!state) {
-        state = { series: new Map(), keys: [], names: [] };
-        ids.set(id, state);
+        state = { series: new Map(), keys: [], names: [], slots: [], type: '', derived: [], timestamps: undefined };
+        this.ids.set(id, state);
       }
       const keys = Object.keys(report);
       if (!sameKeys(keys, state.keys)) {
         state.keys = keys;
         state.names = keys.filter((n) => n !== 'id' && n !== 'timestamp').sort();
+        state.slots = state.names.map((n) => state!.series.get(n));
       }
       const type = typeof report.type === 'string' ? report.type : '';
       const time = typeof report.timestamp === 'number' ? report.timestamp : sampleTime;
-      for (const name of state.names) {
-        const value = report[name];
-        if (value !== undefined) add(id, state, name, type, time, value);
+      const { names, slots } = state;
+      for (let i = 0; i < names.length; i++) {
+        const value = report[names[i]!];
+        if (value === undefined) continue;
+        const s = (slots[i] ??= this.series(id, state, names[i]!, type, time));
+        s.end = time;
+        s.values.push(value);
       }
       const calculators = CALCULATORS[type];
       if (calculators) {
-        const prev = previous?.[id];
-        for (const c of calculators) {
+        if (state.type !== type) {
+          state.type = type;
+          state.derived = calculators.map((c) => state!.series.get(c.name));
+        }
+        const prev = this.previous?.[id];
+        for (let i = 0; i < calculators.length; i++) {
+          const c = calculators[i]!;
           if (!(c.origin in report)) continue;
           const value = c.compute(prev, report, sample);
-          if (value !== undefined) add(id, state, c.name, type, time, value);
+          if (value === undefined) continue;
+          const s = (state.derived[i] ??= this.series(id, state, c.name, type, time));
+          s.end = time;
+          s.values.push(value);
         }
       }
-      add(id, state, 'timestamp', type, time, time);
+      const s = (state.timestamps ??= this.series(id, state, 'timestamp', type, time));
+      s.end = time;
+      s.values.push(time);
     }
-    previous = sample;
+    this.previous = sample;
   }
-  const out: Record<string, InternalsSeries> = {};
-  for (const { key, series: s } of all) {
-    out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: JSON.stringify(s.values) };
+
+  /** The series of a name, made when it gets its first value (at `time`). */
+  private series(id: string, state: IdState, name: string, type: string, time: number): Series {
+    let s = state.series.get(name);
+    if (!s) {
+      s = { type, start: time, end: time, values: [] };
+      state.series.set(name, s);
+      this.all.push({ key: `${id}-${name}`, series: s });
+    }
+    return s;
   }
-  return out;
+
+  result(): Record<string, InternalsSeries> {
+    const out: Record<string, InternalsSeries> = {};
+    for (const { key, series: s } of this.all) {
+      out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: JSON.stringify(s.values) };
+    }
+    return out;
+  }
 }
 
 function sameKeys(a: string[], b: string[]): boolean {
@@ -527,6 +584,7 @@ export function internalsConnectionKeys(session: SessionRecord, events: readonly
 }
 
 export function buildInternals(dump: SessionDump): InternalsDump {
+  localeTexts.clear(); // the time zone may have changed since the last export
   const { session } = dump;
   const ordered = orderEvents(dump.events);
   const pid = session.tabId;
@@ -539,11 +597,11 @@ export function buildInternals(dump: SessionDump): InternalsDump {
     if (list) list.push(e);
     else perPc.set(e.pc, [e]);
   }
-  const samplesOf = new Map<string, { sample: StatsSample; time: number }[]>();
+  const builders = new Map<string, StatsSeriesBuilder>();
   for (const { event, sample } of completeStatsSamples(ordered)) {
-    const list = samplesOf.get(event.pc!);
-    if (list) list.push({ sample, time: event.t });
-    else samplesOf.set(event.pc!, [{ sample, time: event.t }]);
+    let builder = builders.get(event.pc!);
+    if (!builder) builders.set(event.pc!, (builder = new StatsSeriesBuilder()));
+    builder.add(sample, event.t);
   }
 
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
@@ -564,7 +622,7 @@ export function buildInternals(dump: SessionDump): InternalsDump {
       pid,
       ...(constraints ? { constraints: JSON.stringify(constraints.value ?? {}) } : {}),
       rtcConfiguration: JSON.stringify((create ? create.value : info?.configuration) ?? {}),
-      stats: statsSeries(samplesOf.get(id) ?? []),
+      stats: builders.get(id)?.result() ?? {},
       updateLog,
       url: session.frames[frame]?.url ?? session.url,
       webrtcLensConnectionId: id,
