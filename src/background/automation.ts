@@ -34,7 +34,10 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       return { fileName: bundle.fileName, base64: toBase64(bundle.bytes), files: bundle.files, report: bundle.report };
     },
     getSessionTrace: loadDump,
-    deleteSession: (id) => deleteSessions([id]),
+    async deleteSession(id) {
+      await deleteSessions([id]);
+      forgetSessions([id]);
+    },
     liveTabs: () => liveSummaries(ready),
     async previewRedaction(id, redaction) {
       return redactDump(await loadDump(id), await redactionOptions(redaction)).report;
@@ -49,6 +52,7 @@ export function installAutomationApi(ready: Promise<unknown>): void {
     async deleteAllSessions() {
       const ended = (await allSessions()).filter((s) => s.endTime !== null).map((s) => s.id);
       await deleteSessions(ended);
+      forgetSessions(ended);
       return ended;
     },
     async storageUsage() {

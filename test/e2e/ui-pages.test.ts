@@ -9,7 +9,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
-import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
+import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
 import { chartPoints } from '../support/ui';
 import { servePages, type PageServer } from '../support/server';
 import { listSessions } from '../support/trace';
@@ -110,6 +110,18 @@ describe('during a live two-connection call', () => {
     await popup.close();
   });
 
+  it('after a restart of the background the popup still shows the call (its summary rebuilt from the store)', async () => {
+    await stopBackground(browser);
+    const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 600 });
+    const item = popup.locator('li.session', { hasText: 'Two-party call' });
+    await item.waitFor({ timeout: 15000 });
+    await waitFor(async () => /^2 connections$/.test(await item.locator('.connections').innerText()), 'two connections after the restart');
+    await waitFor(async () => /↑ [\d.]+ (k|M)?bit\/s ↓ [\d.]+ (k|M)?bit\/s/.test(await item.locator('.bitrate').innerText()), 'a bitrate after the restart');
+    const tabId = Number(await item.getAttribute('data-tab'));
+    await waitFor(async () => (await badgeText(popup, tabId)) === '2', 'the badge to show 2 after the restart');
+    await popup.close();
+  });
+
   it('the badge is cleared when the call page is left', async () => {
     const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 600 });
     const item = popup.locator('li.session', { hasText: 'Two-party call' });
@@ -145,6 +157,18 @@ describe('the viewer', () => {
         await viewer.locator('.export-bar').waitFor();
         await waitFor(async () => Object.values(await chartPoints(viewer)).some((n) => n > 0), 'the charts of the stored session');
         await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-session-light.png') });
+        // back to the list with the browser's back button
+        await viewer.goBack();
+        await row.waitFor();
+      } else {
+        // a narrow window: the list still fits, the session opens by keyboard
+        await viewer.setViewportSize({ width: 480, height: 800 });
+        await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-list-narrow-dark.png') });
+        await row.getByRole('button', { name: 'Open' }).focus();
+        await viewer.keyboard.press('Enter');
+        await waitFor(async () => Object.values(await chartPoints(viewer)).some((n) => n > 0), 'the charts of the stored session');
+        await viewer.setViewportSize({ width: 1280, height: 800 });
+        await viewer.screenshot({ path: join(SCREENSHOTS, 'viewer-session-dark.png') });
       }
       await viewer.close();
     }

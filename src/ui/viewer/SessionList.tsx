@@ -58,14 +58,16 @@ export function SessionList({ onOpen }: { onOpen: (id: string) => void }) {
           Search sessions
         </label>
         <input id="search" type="search" placeholder="Search site, title, URL, tags" value={query} onInput={(e) => setQuery((e.currentTarget as HTMLInputElement).value)} />
-        <label for="sort">Sort by</label>
-        <select id="sort" value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as SessionSort)}>
-          {SORTS.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
+        <span class="nowrap">
+          <label for="sort">Sort by</label>
+          <select id="sort" value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as SessionSort)}>
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </span>
         <button type="button" onClick={() => setDescending(!descending)} aria-label={descending ? 'Sorted descending; sort ascending' : 'Sorted ascending; sort descending'}>
           {descending ? '↓ descending' : '↑ ascending'}
         </button>
@@ -125,7 +127,10 @@ export function SessionList({ onOpen }: { onOpen: (id: string) => void }) {
                     {s.title}
                   </td>
                   <td>{s.endTime === null ? <span class="state-good">recording · {formatDuration(sessionDuration(s, now))}</span> : formatDuration(sessionDuration(s, now))}</td>
-                  <td>{s.connections.length}</td>
+                  <td>
+                    {s.connections.length}
+                    <span class="narrow-only"> connection{s.connections.length === 1 ? '' : 's'}</span>
+                  </td>
                   <td>{formatBytes(s.bytes)}</td>
                   <td class="row actions">
                     <button type="button" onClick={() => onOpen(s.id)} aria-label={`Open the session of ${sessionSite(s)} started ${time(s.startTime)}`}>
