@@ -15,6 +15,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { launchWithExtension } from '../support/chromium';
 import { servePages } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
@@ -22,6 +23,7 @@ import { waitFor } from '../support/wait';
 import { syntheticSession } from '../../src/core/synthetic';
 import { exportDump, type ExportFormat } from '../../src/core/export';
 import { importDump } from '../../src/core/import';
+import { measurePanel } from './panel';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -110,6 +112,19 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - start };
 }
 
+/** The devtools panel on a synthetic 1-hour, 4-connection session (test/bench/panel-page.tsx). */
+async function panelFigures(): Promise<void> {
+  const f = await measurePanel();
+  const ratio = (ms: number) => `${(ms / f.baselineMs).toFixed(2)}× JSON.parse`;
+  console.log(`\nDevtools panel, synthetic session of 4 connections × 60 min (${f.events} events; ${f.charts} charts for the connection shown; load average ${loadavg()[0]!.toFixed(1)}):\n`);
+  console.log(row(['figure', 'ms', 'against the baseline', 'target']));
+  console.log(row(['---', '---', '---', '---']));
+  console.log(row(['baseline: JSON.parse of the events', f.baselineMs.toFixed(0), '1×', '']));
+  console.log(row(['open the ended session until every chart is drawn (whole call)', f.openEndedMs.toFixed(0), ratio(f.openEndedMs), '≤ 500 ms']));
+  console.log(row(['open it while live (last 5 min shown)', f.openLiveMs.toFixed(0), ratio(f.openLiveMs), '≤ 500 ms']));
+  console.log(row([`one live update of all charts (median of ${f.updates})`, f.updateMedianMs.toFixed(1), ratio(f.updateMedianMs), '≤ 8 ms']));
+}
+
 async function formatFigures(): Promise<void> {
   const generated = await timed(async () => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }));
   const dump = generated.value;
@@ -133,7 +148,11 @@ async function formatFigures(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_SKIP_CALLS) return formatFigures();
+  if (process.env.BENCH_SKIP_CALLS) {
+    await formatFigures();
+  await panelFigures();
+    return panelFigures();
+  }
   console.log(
     `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
       `${rounds} round(s) of (without, with the extension, without but the page polling getStats), medians reported.\n`,

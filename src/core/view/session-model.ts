@@ -6,16 +6,21 @@
 
 import type { SessionRecord } from '../session';
 import type { StoredEvent } from '../trace';
-import { applyStatsDelta, type StatsDelta, type StatsSample } from '../stats-delta';
+import { applyStatsDelta, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
 import { deriveMetrics } from '../metrics';
 import { EventLog } from './event-log';
 import { selectedPairIds } from './ice';
 
 export type Cell = number | string | null;
 
-/** One property of one stats object over time: values[i] belongs to times[start + i]. */
+/**
+ * One property of one stats object over time, stored where it changes: the
+ * value values[k] holds from sample idx[k] until the next change (or until the
+ * object disappears). getStats deltas carry only what changed, so building
+ * this costs in proportion to the changes, not to the size of every sample.
+ */
 export interface Column {
-  start: number;
+  idx: number[];
   values: Cell[];
 }
 
@@ -24,6 +29,8 @@ export interface ReportColumns {
   type: string;
   /** raw properties (nested objects flattened as `name.key`) and derived metrics (bracketed names) */
   columns: Map<string, Column>;
+  /** sample ranges in which the object was present: [start, end) pairs, the last end Infinity while present */
+  present: number[];
 }
 
 export type MarkerKind = 'state' | 'ice-restart' | 'renegotiation' | 'pair-switch' | 'track' | 'failure';
@@ -35,10 +42,31 @@ export interface Marker {
 }
 
 export class ConnectionModel {
+  // Stats are read into these lazily (see `ensure`): the getters below make sure they are current.
+  private readonly _times: number[] = [];
+  private readonly _reports = new Map<string, ReportColumns>();
+  private readonly _markers: Marker[] = [];
+  private readonly _usedPairs = new Set<string>();
+  private _lastSample: StatsSample | undefined;
+
   /** sample times, ms since epoch */
-  readonly times: number[] = [];
-  readonly reports = new Map<string, ReportColumns>();
-  readonly markers: Marker[] = [];
+  get times(): number[] {
+    return this.ensure()._times;
+  }
+  get reports(): Map<string, ReportColumns> {
+    return this.ensure()._reports;
+  }
+  /** state changes, ICE restarts, renegotiations, candidate-pair switches, failures */
+  get markers(): Marker[] {
+    return this.ensure()._markers;
+  }
+  /** stats ids of candidate pairs that were ever in use */
+  get usedPairs(): Set<string> {
+    return this.ensure()._usedPairs;
+  }
+  get lastSample(): StatsSample | undefined {
+    return this.ensure()._lastSample;
+  }
   /** latest states as the events told them */
   connectionState: string | null = null;
   iceConnectionState: string | null = null;
@@ -46,9 +74,6 @@ export class ConnectionModel {
   createdAt: number | null = null;
   closedAt: number | null = null;
   configuration: unknown = null;
-  lastSample: StatsSample | undefined;
-  /** stats ids of candidate pairs that were ever in use */
-  readonly usedPairs = new Set<string>();
   private localDescriptions = 0;
   private selected = new Set<string>();
 
@@ -63,98 +88,178 @@ export class ConnectionModel {
         break;
       case 'close':
         this.closedAt ??= e.t;
-        this.markers.push({ t: e.t, kind: 'state', label: 'close()' });
+        this._markers.push({ t: e.t, kind: 'state', label: 'close()' });
         break;
       case 'onconnectionstatechange':
         this.connectionState = String(v);
-        this.markers.push({ t: e.t, kind: v === 'failed' ? 'failure' : 'state', label: `connection ${String(v)}` });
+        this._markers.push({ t: e.t, kind: v === 'failed' ? 'failure' : 'state', label: `connection ${String(v)}` });
         break;
       case 'oniceconnectionstatechange':
         this.iceConnectionState = String(v);
-        this.markers.push({ t: e.t, kind: v === 'failed' ? 'failure' : 'state', label: `ICE ${String(v)}` });
+        this._markers.push({ t: e.t, kind: v === 'failed' ? 'failure' : 'state', label: `ICE ${String(v)}` });
         break;
       case 'onsignalingstatechange':
         this.signalingState = String(v);
         break;
       case 'restartIce':
-        this.markers.push({ t: e.t, kind: 'ice-restart', label: 'restartIce()' });
+        this._markers.push({ t: e.t, kind: 'ice-restart', label: 'restartIce()' });
         break;
       case 'createOffer':
         if (v && typeof v === 'object' && (v as { iceRestart?: unknown }).iceRestart === true) {
-          this.markers.push({ t: e.t, kind: 'ice-restart', label: 'ICE restart offer' });
+          this._markers.push({ t: e.t, kind: 'ice-restart', label: 'ICE restart offer' });
         }
         break;
       case 'setLocalDescription':
-        if (++this.localDescriptions > 1) this.markers.push({ t: e.t, kind: 'renegotiation', label: `renegotiation ${this.localDescriptions - 1}` });
+        if (++this.localDescriptions > 1) this._markers.push({ t: e.t, kind: 'renegotiation', label: `renegotiation ${this.localDescriptions - 1}` });
         break;
       default:
-        if (/OnFailure$|Failed$/.test(e.method)) this.markers.push({ t: e.t, kind: 'failure', label: e.method });
+        if (/OnFailure$|Failed$/.test(e.method)) this._markers.push({ t: e.t, kind: 'failure', label: e.method });
     }
   }
 
-  pushSample(t: number, sample: StatsSample): void {
-    const i = this.times.length;
-    this.times.push(t);
-    const derived = deriveMetrics(this.lastSample, sample);
-    for (const [id, report] of Object.entries(sample)) {
-      let rc = this.reports.get(id);
-      if (!rc) this.reports.set(id, (rc = { id, type: String(report.type ?? '?'), columns: new Map() }));
-      for (const [name, value] of Object.entries(report)) {
-        if (typeof value === 'number' || typeof value === 'string') put(rc, name, i, value);
-        else if (typeof value === 'boolean') put(rc, name, i, value ? 1 : 0);
-        else if (value && typeof value === 'object' && !Array.isArray(value)) {
-          for (const [key, inner] of Object.entries(value)) if (typeof inner === 'number') put(rc, `${name}.${key}`, i, inner);
+  /** Stats events not yet read into columns: read when a view first asks (see `ensure`). */
+  private readonly pending: StoredEvent[] = [];
+  private lastFull: StatsSample | undefined;
+
+  queueStats(e: StoredEvent): void {
+    this.pending.push(e);
+  }
+
+  /**
+   * Reads queued stats events into the columns. Views call it before reading,
+   * so a session opened with many connections only pays for the one shown.
+   */
+  ensure(): this {
+    if (this.pending.length === 0) return this;
+    for (const e of this.pending) {
+      const delta = e.full ? null : (e.value as StatsDelta);
+      const sample = delta ? applyStatsDelta(this.lastFull, delta) : (e.value as StatsSample);
+      this.pushSample(e.t, sample, delta);
+      this.lastFull = sample;
+    }
+    this.pending.length = 0;
+    this._markers.sort((a, b) => a.t - b.t); // pair switches found now may predate event markers
+    return this;
+  }
+
+  /** `delta`: what changed since the previous sample, when known (only those properties are compared). */
+  pushSample(t: number, sample: StatsSample, delta: StatsDelta | null = null): void {
+    const i = this._times.length;
+    this._times.push(t);
+    const prev = this._lastSample;
+    const derived = deriveMetrics(prev, sample);
+    for (const id in sample) {
+      const report = sample[id]!;
+      let rc = this._reports.get(id);
+      const isNew = !rc;
+      if (!rc) this._reports.set(id, (rc = { id, type: String(report.type ?? '?'), columns: new Map(), present: [i, Infinity] }));
+      else if (rc.present[rc.present.length - 1] !== Infinity) rc.present.push(i, Infinity); // back after a gap
+      // unchanged properties need no work: only a new object, a full sample, or the changed ones of a delta
+      const changes = isNew || delta === null || !prev || !(id in prev) ? report : (delta[id] as StatsReport | undefined);
+      if (changes && typeof changes === 'object') {
+        for (const name in changes) {
+          if (name === 'timestamp') continue;
+          const value = report[name];
+          if (typeof value === 'number' || typeof value === 'string') put(rc, name, i, value);
+          else if (typeof value === 'boolean') put(rc, name, i, value ? 1 : 0);
+          else if (value && typeof value === 'object' && !Array.isArray(value)) {
+            for (const key in value) {
+              const inner = (value as Record<string, unknown>)[key];
+              if (typeof inner === 'number') put(rc, `${name}.${key}`, i, inner);
+            }
+          }
         }
       }
       const metrics = derived[id];
-      if (metrics) for (const [name, value] of Object.entries(metrics)) put(rc, name, i, value);
+      if (metrics) for (const name in metrics) put(rc, name, i, metrics[name]!);
+    }
+    // objects gone from this sample: close their presence
+    if (prev) {
+      for (const id in prev) {
+        if (id in sample) continue;
+        const rc = this._reports.get(id);
+        if (rc && rc.present[rc.present.length - 1] === Infinity) rc.present[rc.present.length - 1] = i;
+      }
+    }
+    // derived metrics are defined per pair of samples: where one is missing, the metric has no value
+    for (const [id, rc] of this._reports) {
+      if (!(id in sample)) continue;
+      const metrics = derived[id];
+      for (const [name, col] of rc.columns) {
+        if (name.charCodeAt(0) === 91 /* [ */ && !(metrics && name in metrics) && col.values[col.values.length - 1] !== null) put(rc, name, i, null);
+      }
     }
     const selected = selectedPairIds(sample);
-    for (const id of selected) this.usedPairs.add(id);
+    for (const id of selected) this._usedPairs.add(id);
     if (this.selected.size > 0 && selected.size > 0 && ![...selected].every((id) => this.selected.has(id))) {
-      this.markers.push({ t, kind: 'pair-switch', label: 'candidate pair switch' });
+      this._markers.push({ t, kind: 'pair-switch', label: 'candidate pair switch' });
     }
     if (selected.size > 0) this.selected = selected;
-    this.lastSample = sample;
+    this._lastSample = sample;
   }
 
   /** A column read out aligned to `times` (null where the object or property was absent). */
-  series(statsId: string, name: string): (number | null)[] {
-    const col = this.reports.get(statsId)?.columns.get(name);
-    const out: (number | null)[] = new Array(this.times.length).fill(null);
-    if (!col) return out;
-    for (let k = 0; k < col.values.length; k++) {
-      const v = col.values[k];
-      if (typeof v === 'number') out[col.start + k] = v;
-    }
-    return out;
+  series(statsId: string, name: string, from = 0): (number | null)[] {
+    const out = this.cells(statsId, name, from);
+    for (let k = 0; k < out.length; k++) if (typeof out[k] !== 'number') out[k] = null;
+    return out as (number | null)[];
   }
 
   /** A text column (qualityLimitationReason, state, ...) aligned to `times`. */
-  textSeries(statsId: string, name: string): (string | null)[] {
-    const col = this.reports.get(statsId)?.columns.get(name);
-    const out: (string | null)[] = new Array(this.times.length).fill(null);
-    if (!col) return out;
-    for (let k = 0; k < col.values.length; k++) {
-      const v = col.values[k];
-      if (v !== null && v !== undefined) out[col.start + k] = String(v);
+  textSeries(statsId: string, name: string, from = 0): (string | null)[] {
+    return this.cells(statsId, name, from).map((v) => (v === null ? null : String(v)));
+  }
+
+  /** Cells `from`..the last sample: charts append only what is new (columns never change behind). */
+  private cells(statsId: string, name: string, from: number): Cell[] {
+    const n = this.times.length;
+    const out: Cell[] = new Array(Math.max(0, n - from)).fill(null);
+    const rc = this._reports.get(statsId);
+    const col = rc?.columns.get(name);
+    if (!rc || !col || out.length === 0) return out;
+    // the change in force at `from`, found by bisection
+    let lo = 0;
+    let hi = col.idx.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (col.idx[mid]! <= from) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    for (let i = from; i < n; i++) {
+      while (k + 1 < col.idx.length && col.idx[k + 1]! <= i) k++;
+      if (k >= 0) out[i - from] = col.values[k]!;
+    }
+    // blank where the object was absent
+    let p = 0;
+    for (let i = from; i < n; i++) {
+      while (p < rc.present.length && rc.present[p + 1]! <= i) p += 2;
+      if (p >= rc.present.length || i < rc.present[p]!) out[i - from] = null;
     }
     return out;
   }
 
   /** The latest value of a property or metric, if the object is still there. */
   latest(statsId: string, name: string): Cell {
-    const col = this.reports.get(statsId)?.columns.get(name);
-    if (!col || col.start + col.values.length !== this.times.length) return null;
+    const rc = this.reports.get(statsId);
+    const col = rc?.columns.get(name);
+    if (!rc || !col || rc.present[rc.present.length - 1] !== Infinity) return null;
     return col.values[col.values.length - 1] ?? null;
   }
 }
 
 function put(rc: ReportColumns, name: string, i: number, value: Cell): void {
   let col = rc.columns.get(name);
-  if (!col) rc.columns.set(name, (col = { start: i, values: [] }));
-  while (col.start + col.values.length < i) col.values.push(null);
-  col.values.push(value);
+  if (!col) rc.columns.set(name, (col = { idx: [], values: [] }));
+  const last = col.values.length - 1;
+  if (last >= 0 && col.values[last] === value) return;
+  if (last >= 0 && col.idx[last] === i) col.values[last] = value;
+  else {
+    col.idx.push(i);
+    col.values.push(value);
+  }
 }
 
 const PAGE_TRACK_EVENT = /^MediaStreamTrack\.(onmute|onunmute|onended)$/;
@@ -167,7 +272,6 @@ export class SessionModel {
   readonly pageMarkers: Marker[] = [];
   readonly pageEvents: StoredEvent[] = [];
   private readonly lastSeq = new Map<number, number>();
-  private readonly lastFull = new Map<string, StatsSample>();
   version = 0;
 
   constructor(public session: SessionRecord) {
@@ -196,9 +300,7 @@ export class SessionModel {
       }
       const conn = this.connection(e.pc);
       if (e.method === 'getStats') {
-        const sample = e.full ? (e.value as StatsSample) : applyStatsDelta(this.lastFull.get(e.pc), e.value as StatsDelta);
-        this.lastFull.set(e.pc, sample);
-        conn.pushSample(e.t, sample);
+        conn.queueStats(e);
       } else {
         conn.addEvent(e);
         this.log.add(e);

@@ -1,7 +1,7 @@
 // One uPlot chart of a connection: its series read from the model, the
 // connection's markers as vertical lines, a shared cursor and zoom.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ConnectionModel, Marker } from '../../core/view/session-model';
@@ -33,31 +33,46 @@ export interface ChartProps {
   height?: number;
 }
 
-function chartData(model: ConnectionModel, spec: ChartSpec): uPlot.AlignedData {
-  const x = model.times.map((t) => t / 1000);
-  if (spec.kind === 'bands') {
-    // a flat line at 1 where the reason is not 'none'; the bands themselves are drawn by the plugin
-    const reasons = model.textSeries(spec.series[0]!.statsId, spec.series[0]!.name);
-    return [x, reasons.map((r) => (r === null ? null : r === 'none' ? 0 : 1))];
-  }
-  return [
-    x,
-    ...spec.series.map((s) => {
-      const values = model.series(s.statsId, s.name);
-      return s.scale === undefined ? values : values.map((v) => (v === null ? null : v * s.scale!));
-    }),
-  ];
-}
+/**
+ * The chart's data, grown in place: samples are only ever appended to a
+ * connection's columns, so each update reads just the new ones.
+ */
+class ChartData {
+  readonly x: number[] = [];
+  readonly ys: (number | null)[][];
+  readonly counts: number[];
 
-/** Points with a value, in the series that has most: what tests and the "no data" note read. */
-function pointCount(data: uPlot.AlignedData): number {
-  let best = 0;
-  for (let s = 1; s < data.length; s++) {
-    let n = 0;
-    for (const v of data[s]!) if (v !== null && v !== undefined) n++;
-    best = Math.max(best, n);
+  constructor(
+    private readonly model: ConnectionModel,
+    private readonly spec: ChartSpec,
+  ) {
+    this.ys = spec.series.map(() => []);
+    this.counts = spec.series.map(() => 0);
   }
-  return best;
+
+  update(): uPlot.AlignedData {
+    const from = this.x.length;
+    const times = this.model.times;
+    for (let i = from; i < times.length; i++) this.x.push(times[i]! / 1000);
+    this.spec.series.forEach((s, k) => {
+      const fresh =
+        this.spec.kind === 'bands'
+          ? // a flat line at 1 where the reason is not 'none'; the bands themselves are drawn by the plugin
+            this.model.textSeries(s.statsId, s.name, from).map((r) => (r === null ? null : r === 'none' ? 0 : 1))
+          : this.model.series(s.statsId, s.name, from);
+      const ys = this.ys[k]!;
+      for (const v of fresh) {
+        ys.push(v === null ? null : s.scale === undefined ? v : v * s.scale);
+        if (v !== null) this.counts[k]!++;
+      }
+    });
+    return [this.x, ...this.ys];
+  }
+
+  /** Points with a value, in the series that has most: what tests read (data-points). */
+  get points(): number {
+    return Math.max(0, ...this.counts);
+  }
 }
 
 function markersPlugin(getMarkers: () => readonly Marker[]): uPlot.Plugin {
@@ -114,12 +129,15 @@ function bandsPlugin(getReasons: () => (string | null)[]): uPlot.Plugin {
 export function Chart({ model, spec, markers, sync, version, height = 150 }: ChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  const dataRef = useRef<ChartData | null>(null);
   const markersRef = useRef(markers);
   markersRef.current = markers;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = box.current!;
-    const data = chartData(model, spec);
+    const source = new ChartData(model, spec);
+    dataRef.current = source;
+    const data = source.update();
     const reasons = () => model.textSeries(spec.series[0]!.statsId, spec.series[0]!.name);
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
@@ -175,7 +193,7 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     };
     const u = new uPlot(opts, data, el);
     plot.current = u;
-    el.dataset.points = String(pointCount(data));
+    el.dataset.points = String(source.points);
     sync.add(u);
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
@@ -188,13 +206,17 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     // a new chart only for a new spec; data changes go through setData below
   }, [model, spec.key, spec.series.length]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const u = plot.current;
-    if (!u) return;
-    const data = chartData(model, spec);
-    u.setData(data, sync.zoom === null);
-    if (sync.zoom) u.setScale('x', sync.zoom);
-    box.current!.dataset.points = String(pointCount(data));
+    const source = dataRef.current;
+    if (!u || !source) return;
+    const before = source.x.length;
+    const data = source.update();
+    if (source.x.length === before) return;
+    const fixed = sync.range({ data } as unknown as uPlot);
+    u.setData(data, fixed === null);
+    if (fixed) sync.showRange(u);
+    box.current!.dataset.points = String(source.points);
   }, [version]);
 
   return (

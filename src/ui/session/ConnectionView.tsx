@@ -10,10 +10,10 @@ import { ChartSync } from './chart-sync';
 import { EventLogView } from './EventLogView';
 import { IceGrid } from './IceGrid';
 import { StatsExplorer } from './StatsExplorer';
-import { duration, formatValue } from './format';
-import { stateClass } from './SessionView';
+import { duration, formatValue, stateClass } from './format';
 
 type Tab = 'charts' | 'events' | 'ice' | 'stats';
+const LIVE_WINDOW_SECONDS = 300;
 const TABS: { key: Tab; label: string }[] = [
   { key: 'charts', label: 'Charts' },
   { key: 'events', label: 'Event log' },
@@ -29,7 +29,17 @@ export interface ConnectionViewProps {
 
 export function ConnectionView({ model, connection, version }: ConnectionViewProps) {
   const [tab, setTab] = useState<Tab>('charts');
+  const live = model.session.endTime === null;
+  // a live call shows its last five minutes (drawing an hour of points every second costs too much); an ended one everything
+  const [range, setRange] = useState<'follow' | 'all'>(live ? 'follow' : 'all');
   const sync = useMemo(() => new ChartSync(), [connection]);
+  sync.follow = range === 'follow' ? LIVE_WINDOW_SECONDS : null;
+  const chooseRange = (r: 'follow' | 'all') => {
+    setRange(r);
+    sync.zoom = null;
+    sync.follow = r === 'follow' ? LIVE_WINDOW_SECONDS : null;
+    sync.refresh();
+  };
   const markers = [...connection.markers, ...model.pageMarkers];
   return (
     <section class="connection" data-connection={connection.id}>
@@ -41,6 +51,17 @@ export function ConnectionView({ model, connection, version }: ConnectionViewPro
           </button>
         ))}
       </nav>
+      {tab === 'charts' ? (
+        <div class="toolbar" role="toolbar" aria-label="Time range">
+          <span class="muted">Time range:</span>
+          <button aria-pressed={range === 'follow'} class={range === 'follow' ? 'active' : ''} onClick={() => chooseRange('follow')}>
+            Last {LIVE_WINDOW_SECONDS / 60} min
+          </button>
+          <button aria-pressed={range === 'all'} class={range === 'all' ? 'active' : ''} onClick={() => chooseRange('all')}>
+            Whole call
+          </button>
+        </div>
+      ) : null}
       {tab === 'charts' ? <ChartGroups connection={connection} markers={markers} sync={sync} version={version} /> : null}
       {tab === 'events' ? <EventLogView model={model} pc={connection.id} version={version} /> : null}
       {tab === 'ice' ? <IceGrid connection={connection} version={version} /> : null}

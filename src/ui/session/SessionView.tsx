@@ -8,7 +8,7 @@ import { SessionModel } from '../../core/view/session-model';
 import { LiveConnection } from '../shared/live';
 import { ConnectionView } from './ConnectionView';
 import { MediaView } from './MediaView';
-import { duration } from './format';
+import { duration, stateClass } from './format';
 import './session.css';
 
 export type SessionSource =
@@ -113,10 +113,4 @@ function SessionBody({ model, version }: { model: SessionModel; version: number 
       )}
     </div>
   );
-}
-
-export function stateClass(state: string): 'good' | 'warn' | 'bad' {
-  if (state === 'connected' || state === 'completed') return 'good';
-  if (state === 'failed' || state === 'closed' || state === 'disconnected') return 'bad';
-  return 'warn';
 }

@@ -39,3 +39,10 @@ export function duration(ms: number): string {
   if (m < 60) return `${m} min ${pad(s % 60)} s`;
   return `${Math.floor(m / 60)} h ${pad(m % 60)} min`;
 }
+
+/** The colour class of a connection or ICE state. */
+export function stateClass(state: string): 'good' | 'warn' | 'bad' {
+  if (state === 'connected' || state === 'completed') return 'good';
+  if (state === 'failed' || state === 'closed' || state === 'disconnected') return 'bad';
+  return 'warn';
+}
