@@ -5,7 +5,8 @@
 // page saving settings; screenshots of each page in light and dark.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -108,6 +109,55 @@ describe('during a live two-connection call', () => {
     expect(back.dump.session.connections.map((c) => c.id).sort()).toEqual(['PC_0', 'PC_1']);
     await item.getByRole('status').filter({ hasText: `Saved ${download.suggestedFilename()}` }).waitFor();
     await popup.close();
+  });
+
+  it('"Save for support" also downloads from the real popup (chrome.action.openPopup), not only from the page opened as a tab', async () => {
+    const cdp = await browser.context.newCDPSession(call);
+    const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-popup-download-'));
+    try {
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+      await (await browser.background()).evaluate(() => chrome.action.openPopup());
+      type Target = { targetId: string; url: string; type: string };
+      const popup = await waitFor(async () => {
+        const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Target[] };
+        return targetInfos.find((t) => t.type === 'page' && t.url.endsWith('/src/ui/popup/popup.html'));
+      }, 'the popup to open');
+      // Playwright does not list popups as pages: talk to it through the DevTools protocol
+      const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: popup.targetId, flatten: false })) as { sessionId: string };
+      const replies = new Map<number, (value: unknown) => void>();
+      cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
+        const m = JSON.parse(e.message) as { id?: number; result?: { result?: { value?: unknown } } };
+        if (m.id !== undefined) replies.get(m.id)?.(m.result?.result?.value);
+      });
+      let nextId = 1;
+      const evaluate = (expression: string) =>
+        new Promise<unknown>((resolve) => {
+          const id = nextId++;
+          replies.set(id, resolve);
+          void cdp.send('Target.sendMessageToTarget', {
+            sessionId,
+            message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
+          });
+        });
+      // in the popup: wait for a condition, then click
+      const clickWhen = (ready: string, button: string) =>
+        evaluate(`new Promise((resolve) => {
+          const t = setInterval(() => {
+            const b = [...document.querySelectorAll('button')].find((x) => x.textContent.includes(${JSON.stringify(button)}));
+            if (b && !b.disabled && (${ready})) { clearInterval(t); b.click(); resolve(true); }
+          }, 50);
+        })`);
+      await clickWhen('true', 'Save for support');
+      await clickWhen(`/\\d+ \\(\\d+ distinct\\)/.test(document.querySelector('[data-kind="ipAddresses"]')?.textContent ?? '')`, 'Save zip');
+      const file = await waitFor(async () => (await readdir(dir)).find((f) => f.endsWith('.zip')), 'the zip in the download folder');
+      const zip = unzipSync(new Uint8Array(await readFile(join(dir, file))));
+      const back = await importDump(zip[Object.keys(zip).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!]!);
+      expect(back.dump.session.connections).toHaveLength(2);
+      await evaluate('window.close()');
+    } finally {
+      await cdp.detach();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('after a restart of the background the popup still shows the call (its summary rebuilt from the store)', async () => {
