@@ -313,14 +313,19 @@ function guarded(m: MetricDef, prev: StatsReport, cur: StatsReport): number | un
   return m.compute(prev, cur);
 }
 
+/** The metric of a stats type by name; throws for a name that does not exist (a programming error). */
+export function metricOf(statsType: string, name: string): MetricDef {
+  const m = BY_TYPE_AND_NAME.get(`${statsType}\u0000${name}`);
+  if (!m) throw new Error(`no metric ${name} for ${statsType}`);
+  return m;
+}
+
 /**
  * A metric between two reports of one stats id taken any time apart (a
  * sliding window: `prev` is the oldest report kept), with the reset guards of
  * deriveMetrics; undefined when not well defined.
  */
-export function metricBetween(statsType: string, name: string, prev: StatsReport, cur: StatsReport): number | undefined {
-  const m = BY_TYPE_AND_NAME.get(`${statsType}\u0000${name}`);
-  if (!m) throw new Error(`no metric ${name} for ${statsType}`);
+export function metricBetween(m: MetricDef, prev: StatsReport, cur: StatsReport): number | undefined {
   if (!(num(cur.timestamp) > num(prev.timestamp)) || !countersAdvanced(prev, cur, RESET_MARKERS, true)) return undefined;
   return guarded(m, prev, cur);
 }

@@ -9,7 +9,11 @@
 //  3. Export and import of a synthetic 1-hour session with 4 connections at
 //     1 s polling, per format: time and bytes. Target: each under 2 s.
 //
-// BENCH_SKIP_CALLS=1 prints only (3).
+//  4. Analysis (src/core/analysis): cost per getStats sample of one
+//     connection with 4 tracks (target under 0.2 ms), and of a whole
+//     imported 1-hour session with 4 connections (target under 1 s).
+//
+// BENCH_SKIP_CALLS=1 skips the calls (1, 2).
 // BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 2)
 // how many times each variant runs (alternating; medians are reported).
 
@@ -24,6 +28,8 @@ import { syntheticSession } from '../../src/core/synthetic';
 import { exportDump, type ExportFormat } from '../../src/core/export';
 import { importDump } from '../../src/core/import';
 import { measurePanel } from './panel';
+import { analyzeDump, SessionAnalyzer } from '../../src/core/analysis';
+import { completeStatsSamples } from '../../src/core/session';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -147,11 +153,48 @@ async function formatFigures(): Promise<void> {
   }
 }
 
+async function analysisFigures(): Promise<void> {
+  // per sample: one connection, 4 tracks, samples already complete (the live background has them so)
+  const one = syntheticSession({ connections: 1, minutes: 20, pollMs: 1000 });
+  const samples = new Map([...completeStatsSamples(one.events)].map(({ event, sample }) => [event, sample]));
+  const perSample: number[] = [];
+  let observations = 0;
+  for (let round = 0; round < 5; round++) {
+    const analyzer = new SessionAnalyzer(one.session);
+    const start = performance.now();
+    for (const e of one.events) analyzer.push(e, samples.get(e));
+    perSample.push((performance.now() - start) / samples.size);
+    observations = analyzer.result().observations.length;
+  }
+  perSample.sort((a, b) => a - b);
+  const resultCost = await timed(async () => {
+    const analyzer = new SessionAnalyzer(one.session);
+    for (const e of one.events) analyzer.push(e, samples.get(e));
+    const t = performance.now();
+    for (let i = 0; i < 100; i++) analyzer.result();
+    return (performance.now() - t) / 100;
+  });
+
+  // a whole imported hour: 4 connections, 1 s polling, read back from an rtcstats dump
+  const hour = syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 });
+  const imported = await importDump(await exportDump(hour, 'rtcstats', { gzip: false }));
+  const whole: number[] = [];
+  for (let round = 0; round < 3; round++) whole.push((await timed(async () => analyzeDump(imported.dump))).ms);
+  whole.sort((a, b) => a - b);
+
+  console.log(`\nAnalysis (synthetic sessions; medians; noisy on a shared machine):\n`);
+  console.log(row(['figure', 'measured', 'target']));
+  console.log(row(['---', '---', '---']));
+  console.log(row([`analysis per getStats sample, 1 connection with 4 tracks (${samples.size} samples, ${observations} observations)`, `${perSample[2]!.toFixed(3)} ms`, '< 0.2 ms']));
+  console.log(row(['result() of that session (verdict, scores, lifecycle, observations)', `${resultCost.value.toFixed(3)} ms`, 'cheap enough for once a second']));
+  console.log(row([`analyzeDump of an imported 1-hour session, 4 connections (${imported.dump.events.length} events)`, `${(whole[1]! / 1000).toFixed(2)} s`, '< 1 s']));
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_CALLS) {
     await formatFigures();
-  await panelFigures();
-    return panelFigures();
+    await panelFigures();
+    return analysisFigures();
   }
   console.log(
     `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
@@ -224,6 +267,7 @@ async function main(): Promise<void> {
   console.log(`\nCall lengths (last round): ${without.callSeconds.toFixed(1)} s / ${withExt.callSeconds.toFixed(1)} s; ` +
     `connection-minutes stored: ${(withExt.connectionMinutes ?? 0).toFixed(2)}; baseline dump: ${baseline.connectionMinutes.toFixed(2)} connection-minutes.`);
   await formatFigures();
+  await analysisFigures();
 }
 
 main().catch((err) => {

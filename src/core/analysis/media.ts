@@ -4,7 +4,7 @@
 // sample costs work proportional to its number of reports, never to the
 // history (windows keep a bounded number of old reports).
 
-import { metricBetween } from '../metrics';
+import { metricBetween, metricOf } from '../metrics';
 import type { StatsReport, StatsSample } from '../stats-delta';
 import { Hysteresis, type HysteresisSpec, type ObservationLog } from './detector';
 import type { LifecycleTracker } from './lifecycle';
@@ -31,6 +31,27 @@ export const T = {
   sustainMs: 5000,
   gapMinMs: 5000,
 } as const;
+
+// the metrics read over windows (metrics.ts formulas)
+const RTCP_RTT = metricOf('remote-inbound-rtp', '[totalRoundTripTime/roundTripTimeMeasurements]');
+const LOSS = metricOf('inbound-rtp', '[packetsLost_in_%]');
+const AUDIBLE_CONCEALMENT = metricOf('inbound-rtp', '[audibleConcealment_in_%]');
+const JB_TARGET = metricOf('inbound-rtp', '[jitterBufferTargetDelay/jitterBufferEmittedCount_in_ms]');
+const TIME_STRETCH = metricOf('inbound-rtp', '[timeStretch_in_%]');
+const JB_DELAY = metricOf('inbound-rtp', '[jitterBufferDelay/jitterBufferEmittedCount_in_ms]');
+const FREEZE_TIME = metricOf('inbound-rtp', '[freezeTime_in_%]');
+const MEAN_FREEZE = metricOf('inbound-rtp', '[totalFreezesDuration/freezeCount_in_ms]');
+const ENCODE_TIME = metricOf('outbound-rtp', '[totalEncodeTime/framesEncoded_in_ms]');
+const ENCODED_FPS = metricOf('outbound-rtp', '[framesEncoded/s]');
+const CPU_SHARE = metricOf('outbound-rtp', '[qualityLimitation_cpu_in_%]');
+const SENT_BITRATE = metricOf('outbound-rtp', '[bytesSent_in_bits/s]');
+const MIC_RMS = metricOf('media-source', '[Audio_Level_in_RMS]');
+
+const INBOUND_TYPES = ['high-loss', 'high-jitter', 'audio-concealment', 'jitter-buffer-stress', 'frozen-video', 'stuck-decoder', 'dry-track'];
+/** what needs media flowing to be judged */
+const QUALITY_TYPES = ['high-loss', 'high-jitter', 'audio-concealment', 'jitter-buffer-stress', 'frozen-video'];
+const OUTBOUND_TYPES = ['high-loss', 'cpu-limited-video', 'bandwidth-limited-video', 'dry-track'];
+const SOURCE_TYPES = ['silent-microphone'];
 
 const SUSTAINED: HysteresisSpec = { minOnMs: T.sustainMs };
 const AT_ONCE: HysteresisSpec = { minOnMs: 0 };
@@ -168,8 +189,7 @@ export class ConnectionMedia {
     private readonly tracks: TrackStates,
   ) {}
 
-  sample(t: number, input: StatsSample): void {
-    const sample = wellFormed(input);
+  sample(t: number, sample: StatsSample): void {
     this.samples++;
     this.checkGap(t);
     this.life.tick(t);
@@ -184,7 +204,8 @@ export class ConnectionMedia {
     let transportPair: string | undefined;
     let firefoxPair: string | undefined;
     for (const id in sample) {
-      const r = sample[id]!;
+      const r = sample[id];
+      if (!r || typeof r !== 'object') continue; // a damaged dump: reports are objects
       switch (r.type) {
         case 'inbound-rtp': inbound.push([id, r]); break;
         case 'outbound-rtp': outbound.push([id, r]); break;
@@ -224,7 +245,7 @@ export class ConnectionMedia {
       if (local) remoteByLocal.set(local, r);
       const w = this.stream(`rtt:${rid}`, 'source', 'rtt', T.lossWindowMs, t, r);
       const back = w.window.back(T.lossWindowMs);
-      let v = back ? metricBetween('remote-inbound-rtp', '[totalRoundTripTime/roundTripTimeMeasurements]', back.r, r) : undefined;
+      let v = back ? metricBetween(RTCP_RTT, back.r, r) : undefined;
       if (v === undefined) v = num(r.roundTripTime);
       if (v !== undefined) {
         rtcpSum += v * 1000;
@@ -331,17 +352,19 @@ export class ConnectionMedia {
   /** Runs one detector step and turns it into observations. */
   private step(
     s: Stream, t: number, trackId: string | undefined, type: string, category: Category, spec: HysteresisSpec,
-    on: boolean, off: boolean, severity: Severity, evidence: Record<string, number | string | boolean>,
+    on: boolean, off: boolean, severity: Severity, evidence: () => Record<string, number | string | boolean>,
   ): void {
     const d = s.detector(type, category, spec);
     const st = d.h.update(t, on, off);
     if (st === 'start' || st === 'stay') {
-      this.log.raise(t, d.h.since!, { type, severity, category, pcId: this.pcId, ...(trackId !== undefined ? { trackId } : {}), evidence });
+      // evidence is made only for an observation (most steps of a healthy call are idle)
+      this.log.raise(t, d.h.since!, { type, severity, category, pcId: this.pcId, ...(trackId !== undefined ? { trackId } : {}), evidence: evidence() });
     } else if (st === 'end') this.log.settle(type, this.pcId, trackId);
   }
 
   /** Silences a detector (muted track, no data): an episode in progress ends. */
-  private silence(s: Stream, trackId: string | undefined, ...types: string[]): void {
+  private silence(s: Stream, trackId: string | undefined, types: readonly string[]): void {
+    if (s.detectors.size === 0) return;
     for (const type of types) {
       const d = s.detectors.get(type);
       if (d && d.h.reset() === 'end') this.log.settle(type, this.pcId, trackId);
@@ -370,9 +393,8 @@ export class ConnectionMedia {
       s.flowedAt = t;
       s.startedAt ??= t;
     }
-    const all = ['high-loss', 'high-jitter', 'audio-concealment', 'jitter-buffer-stress', 'frozen-video', 'stuck-decoder', 'dry-track'];
     if (this.tracks.silenced(trackId) || !connected) {
-      this.silence(s, trackId, ...all);
+      this.silence(s, trackId, INBOUND_TYPES);
       return undefined;
     }
     const ev = { kind, direction: 'inbound' };
@@ -382,51 +404,51 @@ export class ConnectionMedia {
     // incoming video stopping is often an SFU's choice (last-N, layer switches): info only
     if (s.startedAt !== null && prev) {
       const dry = !flowing && this.flowing.inbound > 0;
-      this.step(s, t, trackId, 'dry-track', kind === 'video' ? 'video' : 'audio', { minOnMs: T.dryMs }, dry, flowing, kind === 'video' ? 'info' : 'warning', {
+      this.step(s, t, trackId, 'dry-track', kind === 'video' ? 'video' : 'audio', { minOnMs: T.dryMs }, dry, flowing, kind === 'video' ? 'info' : 'warning', () => ({
         ...ev, dryForMs: dry ? round(t - (s.flowedAt ?? t)) : 0,
-      });
+      }));
     }
     if (!flowing) {
-      this.silence(s, trackId, 'high-loss', 'high-jitter', 'audio-concealment', 'jitter-buffer-stress', 'frozen-video');
+      this.silence(s, trackId, QUALITY_TYPES);
       if (kind !== 'video') return undefined;
     }
 
     // loss over the last 5 s
     const w5 = s.window.back(T.lossWindowMs);
-    const loss = w5 ? metricBetween('inbound-rtp', '[packetsLost_in_%]', w5.r, r) : undefined;
+    const loss = w5 ? metricBetween(LOSS, w5.r, r) : undefined;
     if (flowing && loss !== undefined) {
       const max = s.max('loss', loss);
-      this.step(s, t, trackId, 'high-loss', 'network', SUSTAINED, loss > T.lossOnPct, loss < T.lossOffPct, max >= T.lossCriticalPct ? 'critical' : 'warning', {
+      this.step(s, t, trackId, 'high-loss', 'network', SUSTAINED, loss > T.lossOnPct, loss < T.lossOffPct, max >= T.lossCriticalPct ? 'critical' : 'warning', () => ({
         ...ev, lossPct: round(loss, 1), maxLossPct: round(max, 1),
-      });
+      }));
     }
     const jitter = num(r.jitter);
     if (flowing && jitter !== undefined) {
       const ms = jitter * 1000;
       const max = s.max('jitter', ms);
-      this.step(s, t, trackId, 'high-jitter', 'network', SUSTAINED, ms > T.jitterOnMs, ms < T.jitterOffMs, max >= T.jitterCriticalMs ? 'critical' : 'warning', {
+      this.step(s, t, trackId, 'high-jitter', 'network', SUSTAINED, ms > T.jitterOnMs, ms < T.jitterOffMs, max >= T.jitterCriticalMs ? 'critical' : 'warning', () => ({
         ...ev, jitterMs: round(ms), maxJitterMs: round(max),
-      });
+      }));
     }
 
     if (kind === 'audio') {
       if (!flowing) return undefined;
       const w15 = s.window.back(T.concealWindowMs);
-      const concealed = w15 && w15.age >= T.concealWindowMs * 0.66 ? metricBetween('inbound-rtp', '[audibleConcealment_in_%]', w15.r, r) : undefined;
+      const concealed = w15 && w15.age >= T.concealWindowMs * 0.66 ? metricBetween(AUDIBLE_CONCEALMENT, w15.r, r) : undefined;
       if (concealed !== undefined) {
-        this.step(s, t, trackId, 'audio-concealment', 'audio', AT_ONCE, concealed > T.concealOnPct, concealed < T.concealOffPct, concealed > 10 ? 'critical' : 'warning', {
+        this.step(s, t, trackId, 'audio-concealment', 'audio', AT_ONCE, concealed > T.concealOnPct, concealed < T.concealOffPct, concealed > 10 ? 'critical' : 'warning', () => ({
           ...ev, concealedPct: round(concealed, 1), maxConcealedPct: round(s.max('concealed', concealed), 1),
-        });
+        }));
       }
       const w10 = s.window.back(T.jbWindowMs);
-      const target = w10 ? metricBetween('inbound-rtp', '[jitterBufferTargetDelay/jitterBufferEmittedCount_in_ms]', w10.r, r) : undefined;
-      const stretch = w10 ? metricBetween('inbound-rtp', '[timeStretch_in_%]', w10.r, r) : undefined;
+      const target = w10 ? metricBetween(JB_TARGET, w10.r, r) : undefined;
+      const stretch = w10 ? metricBetween(TIME_STRETCH, w10.r, r) : undefined;
       if (target !== undefined && stretch !== undefined) {
         this.step(s, t, trackId, 'jitter-buffer-stress', 'audio', SUSTAINED, target > T.jbTargetOnMs && stretch > T.stretchOnPct,
-          target < T.jbTargetOffMs || stretch < T.stretchOffPct, 'warning', { ...ev, targetDelayMs: round(target), timeStretchPct: round(stretch, 1) });
+          target < T.jbTargetOffMs || stretch < T.stretchOffPct, 'warning', () => ({ ...ev, targetDelayMs: round(target), timeStretchPct: round(stretch, 1) }));
       }
       // MOS from the last 5 s
-      const jb = w5 ? metricBetween('inbound-rtp', '[jitterBufferDelay/jitterBufferEmittedCount_in_ms]', w5.r, r) : undefined;
+      const jb = w5 ? metricBetween(JB_DELAY, w5.r, r) : undefined;
       const jbMs = jb ?? (jitter !== undefined ? jitter * 1000 * 2 : 0);
       const codec = str(sample[str(r.codecId) ?? '']?.mimeType);
       const model = codecModel(codec);
@@ -437,13 +459,13 @@ export class ConnectionMedia {
 
     if (kind === 'video') {
       // freezes over the last 5 s
-      const freezePct = w5 ? metricBetween('inbound-rtp', '[freezeTime_in_%]', w5.r, r) : undefined;
-      const meanFreeze = w5 ? metricBetween('inbound-rtp', '[totalFreezesDuration/freezeCount_in_ms]', w5.r, r) : undefined;
+      const freezePct = w5 ? metricBetween(FREEZE_TIME, w5.r, r) : undefined;
+      const meanFreeze = w5 ? metricBetween(MEAN_FREEZE, w5.r, r) : undefined;
       if (freezePct !== undefined) {
         const frozen = freezePct > T.freezeOnPct || (meanFreeze !== undefined && meanFreeze > T.meanFreezeOnMs);
-        this.step(s, t, trackId, 'frozen-video', 'video', AT_ONCE, frozen, freezePct < T.freezeOffPct && meanFreeze === undefined, freezePct > 60 ? 'critical' : 'warning', {
+        this.step(s, t, trackId, 'frozen-video', 'video', AT_ONCE, frozen, freezePct < T.freezeOffPct && meanFreeze === undefined, freezePct > 60 ? 'critical' : 'warning', () => ({
           ...ev, freezePct: round(freezePct), meanFreezeMs: round(meanFreeze ?? 0), freezes: num(r.freezeCount) ?? 0,
-        });
+        }));
       }
       // pauses over the call
       const pausesMs = (num(r.totalPausesDuration) ?? 0) * 1000;
@@ -459,7 +481,7 @@ export class ConnectionMedia {
       if (!Number.isNaN(dDecoded) && dt > 0) {
         const kbps = (dBytes * 8) / dt;
         const stuck = dDecoded === 0 && kbps >= T.stuckMinKbps;
-        this.step(s, t, trackId, 'stuck-decoder', 'video', { minOnMs: T.stuckMs }, stuck, dDecoded > 0, 'critical', { ...ev, kbps: round(kbps) });
+        this.step(s, t, trackId, 'stuck-decoder', 'video', { minOnMs: T.stuckMs }, stuck, dDecoded > 0, 'critical', () => ({ ...ev, kbps: round(kbps) }));
       }
       if (!flowing) return undefined;
       // video score from the last 5 s
@@ -484,18 +506,17 @@ export class ConnectionMedia {
       s.flowedAt = t;
       s.startedAt ??= t;
     }
-    const all = ['high-loss', 'cpu-limited-video', 'bandwidth-limited-video', 'dry-track'];
     const paused = r.active === false || this.tracks.silenced(trackId);
     if (paused || !connected) {
-      this.silence(s, trackId, ...all);
+      this.silence(s, trackId, OUTBOUND_TYPES);
       return undefined;
     }
     const ev = { kind, direction: 'outbound' };
     if (s.startedAt !== null && prev) {
       const dry = dBytes <= 0 && this.flowing.outbound > 0;
-      this.step(s, t, trackId, 'dry-track', kind === 'video' ? 'video' : 'audio', { minOnMs: T.dryMs }, dry, dBytes > 0, 'warning', {
+      this.step(s, t, trackId, 'dry-track', kind === 'video' ? 'video' : 'audio', { minOnMs: T.dryMs }, dry, dBytes > 0, 'warning', () => ({
         ...ev, dryForMs: dry ? round(t - (s.flowedAt ?? t)) : 0,
-      });
+      }));
     }
     if (dBytes <= 0) return undefined;
 
@@ -505,9 +526,9 @@ export class ConnectionMedia {
     const loss = fraction !== undefined ? fraction * 100 : undefined;
     if (loss !== undefined) {
       const max = s.max('loss', loss);
-      this.step(s, t, trackId, 'high-loss', 'network', SUSTAINED, loss > T.lossOnPct, loss < T.lossOffPct, max >= T.lossCriticalPct ? 'critical' : 'warning', {
+      this.step(s, t, trackId, 'high-loss', 'network', SUSTAINED, loss > T.lossOnPct, loss < T.lossOffPct, max >= T.lossCriticalPct ? 'critical' : 'warning', () => ({
         ...ev, lossPct: round(loss, 1), maxLossPct: round(max, 1),
-      });
+      }));
     }
     if (kind !== 'video') return loss;
 
@@ -521,26 +542,26 @@ export class ConnectionMedia {
     };
     // CPU: the encoder says so, or encoding takes most of the frame budget
     const w5 = s.window.back(T.lossWindowMs);
-    const encodeMs = w5 ? metricBetween('outbound-rtp', '[totalEncodeTime/framesEncoded_in_ms]', w5.r, r) : undefined;
-    const fps = num(r.framesPerSecond) ?? (w5 ? metricBetween('outbound-rtp', '[framesEncoded/s]', w5.r, r) : undefined);
+    const encodeMs = w5 ? metricBetween(ENCODE_TIME, w5.r, r) : undefined;
+    const fps = num(r.framesPerSecond) ?? (w5 ? metricBetween(ENCODED_FPS, w5.r, r) : undefined);
     const budget = fps !== undefined && fps > 0 ? 1000 / fps : undefined;
     const slow = encodeMs !== undefined && budget !== undefined && encodeMs > T.encodeBudgetOn * budget;
     const fast = encodeMs === undefined || budget === undefined || encodeMs < T.encodeBudgetOff * budget;
-    this.step(s, t, trackId, 'cpu-limited-video', 'video', { minOnMs: T.cpuMinOnMs, minOffMs: T.limitedMinOffMs }, reason === 'cpu' || slow, reason !== 'cpu' && fast, 'warning', {
+    this.step(s, t, trackId, 'cpu-limited-video', 'video', { minOnMs: T.cpuMinOnMs, minOffMs: T.limitedMinOffMs }, reason === 'cpu' || slow, reason !== 'cpu' && fast, 'warning', () => ({
       ...ev, cpuSharePct: round(shareOf('cpu')), encodeMsPerFrame: round(encodeMs ?? 0, 1), reason: reason ?? 'unknown',
-    });
+    }));
     // bandwidth: the encoder says so, or the estimate is very low; not during the ramp-up
     const rampingUp = s.startedAt !== null && t - s.startedAt < T.rampUpMs;
     const lowAvailable = availableKbps !== undefined && availableKbps < T.lowAvailableKbps;
     const onBw = !rampingUp && (reason === 'bandwidth' || lowAvailable);
     const offBw = reason !== 'bandwidth' && (availableKbps === undefined || availableKbps > T.lowAvailableOffKbps);
-    this.step(s, t, trackId, 'bandwidth-limited-video', 'video', { minOnMs: T.limitedMinOnMs, minOffMs: T.limitedMinOffMs }, onBw, offBw, 'warning', {
+    this.step(s, t, trackId, 'bandwidth-limited-video', 'video', { minOnMs: T.limitedMinOnMs, minOffMs: T.limitedMinOffMs }, onBw, offBw, 'warning', () => ({
       ...ev, bandwidthSharePct: round(shareOf('bandwidth')), availableOutgoingKbps: availableKbps !== undefined ? round(availableKbps) : 'unknown',
       ...(num(r.frameWidth) !== undefined ? { frameWidth: num(r.frameWidth)!, frameHeight: num(r.frameHeight) ?? 0 } : {}),
-    });
+    }));
     // video score (sent)
-    const cpuShare = w5 ? metricBetween('outbound-rtp', '[qualityLimitation_cpu_in_%]', w5.r, r) : undefined;
-    const sentBps = w5 ? metricBetween('outbound-rtp', '[bytesSent_in_bits/s]', w5.r, r) : undefined;
+    const cpuShare = w5 ? metricBetween(CPU_SHARE, w5.r, r) : undefined;
+    const sentBps = w5 ? metricBetween(SENT_BITRATE, w5.r, r) : undefined;
     const target = num(r.targetBitrate);
     const inputs = {
       rttMs, lossPct: loss, cpuLimited: cpuShare !== undefined ? cpuShare / 100 : undefined,
@@ -556,11 +577,11 @@ export class ConnectionMedia {
     const trackId = str(r.trackIdentifier);
     const s = this.stream(`src:${id}`, 'source', 'audio', T.lossWindowMs, t, r);
     if (this.tracks.silenced(trackId)) {
-      this.silence(s, trackId, 'silent-microphone');
+      this.silence(s, trackId, SOURCE_TYPES);
       return;
     }
     const w = s.window.back(T.lossWindowMs);
-    const rms = w ? metricBetween('media-source', '[Audio_Level_in_RMS]', w.r, r) : undefined;
+    const rms = w ? metricBetween(MIC_RMS, w.r, r) : undefined;
     if (rms === undefined) return;
     const d = s.detector('silent-microphone', 'media-capture', { minOnMs: T.silentMs });
     const st = d.h.update(t, rms <= T.silentRms, rms > T.silentOffRms);
@@ -571,20 +592,6 @@ export class ConnectionMedia {
       });
     } else if (st === 'end') this.log.settle('silent-microphone', this.pcId, trackId);
   }
-}
-
-/** The sample without what is not a report (a damaged dump): reports are objects. */
-function wellFormed(sample: StatsSample): StatsSample {
-  if (!sample || typeof sample !== 'object') return {};
-  for (const id in sample) {
-    const r = sample[id];
-    if (!r || typeof r !== 'object' || Array.isArray(r)) {
-      const clean: StatsSample = {};
-      for (const [k, v] of Object.entries(sample)) if (v && typeof v === 'object' && !Array.isArray(v)) clean[k] = v;
-      return clean;
-    }
-  }
-  return sample;
 }
 
 /** whether a counter (the first one present) went up since the previous report */
