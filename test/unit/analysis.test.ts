@@ -272,6 +272,13 @@ describe('lifecycle', () => {
     expect(r.connections[0]!.lifecycle.connectivityDelayMs).toBe(800);
   });
 
+  it('connection failed: a trace that starts with the failure (history unknown) is neither a setup failure nor a drop', () => {
+    const r = analyze([ev(0, PC, 'create', {}), ev(900, PC, 'onconnectionstatechange', 'failed')]);
+    expect(of(r, 'connection-failed').map((o) => o.severity)).toEqual(['critical']);
+    expect(of(r, 'setup-failed')).toEqual([]);
+    expect(r.connections[0]!.lifecycle.setupFailed).toBeNull();
+  });
+
   it('aborted: closed while connecting', () => {
     const r = analyze([ev(0, PC, 'create', {}), ev(100, PC, 'onconnectionstatechange', 'connecting'), ev(900, PC, 'close')]);
     expect(r.connections[0]!.lifecycle.aborted).toBe(true);

@@ -304,6 +304,7 @@ export class LifecycleTracker {
 
   private transition(track: StateTrack, t: number, s: State): void {
     if (this.main === track) this.tick(t); // time-based conditions up to this moment, in the old state
+    const firstState = !track.seen;
     const { from } = track.apply(t, s);
     if (s === 'connected') this.completeRestarts();
     if (this.main !== track) return;
@@ -315,7 +316,10 @@ export class LifecycleTracker {
     }
     if (s === 'failed' && from !== 'failed') {
       this.log.settle('slow-connect', this.pcId);
-      if (!track.everConnected) {
+      if (firstState) {
+        // the trace starts with the failure (a connection adopted mid-call, a cut dump): whether it ever connected is unknown
+        this.log.record(t, { type: 'connection-failed', severity: 'critical', category: 'connectivity', pcId: this.pcId, evidence: { history: 'unknown' } });
+      } else if (!track.everConnected) {
         this.outcome = 'setup-failed';
         const afterMs = t - this.createdAt;
         this.log.record(t, { type: 'setup-failed', severity: 'critical', category: 'connectivity', pcId: this.pcId, evidence: { afterMs } }, this.createdAt);

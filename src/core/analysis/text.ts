@@ -11,6 +11,8 @@ export function describe(o: Omit<Observation, 'text'>): string {
   const track = o.trackId ? ` (${String(e.kind ?? 'track')} ${o.trackId})` : e.kind ? ` (${String(e.kind)})` : '';
   const dir = e.direction === 'outbound' ? 'Outgoing' : 'Incoming';
   switch (o.type) {
+    case 'connection-failed':
+      return `The connection${on} failed (the trace does not show whether it had connected before).`;
     case 'setup-failed':
       return `The connection${on} failed ${s(e.afterMs)} after it was created, without ever connecting.`;
     case 'connection-dropped':
