@@ -7,7 +7,8 @@ import { LiveSessionTracker, type LiveSessionSummary } from '../core/live-summar
 import type { SessionRecord } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
 import { allSessions, getSession, openSessionsOfTab, sessionEvents } from './store';
-import { clearBadge, setBadgeCount } from './badge';
+import { clearBadge, setBadgeCount, setBadgeLevel, type BadgeLevel } from './badge';
+import type { AnalysisResult } from '../core/analysis';
 
 const trackers = new Map<string, LiveSessionTracker>();
 /** Sessions being rebuilt from the store, with the batches stored meanwhile. */
@@ -16,8 +17,13 @@ let scanned: Promise<void> | null = null;
 
 function updateBadge(tabId: number): void {
   const live = [...trackers.values()].filter((t) => t.tabId === tabId).map((t) => t.summary());
-  if (live.length === 0) void clearBadge(tabId);
-  else void setBadgeCount(tabId, live.reduce((n, s) => n + s.liveConnections, 0));
+  if (live.length === 0) {
+    void clearBadge(tabId);
+    return;
+  }
+  void setBadgeCount(tabId, live.reduce((n, s) => n + s.liveConnections, 0));
+  const levels: BadgeLevel[] = live.map((s) => s.level);
+  void setBadgeLevel(tabId, levels.includes('critical') ? 'critical' : levels.includes('warning') ? 'warning' : 'none');
 }
 
 /** After each stored batch (src/background/live.ts publishEvents). */
@@ -87,4 +93,9 @@ export function forgetSessions(ids: readonly string[]): void {
     trackers.delete(id);
     updateBadge(tracker.tabId);
   }
+}
+
+/** The live analysis of a session, when the background follows it (null for ended or unknown sessions). */
+export function liveAnalysis(sessionId: string): AnalysisResult | null {
+  return trackers.get(sessionId)?.result() ?? null;
 }

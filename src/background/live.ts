@@ -8,6 +8,8 @@ import { UI_PORT_NAME, parseUiToBackground, type BackgroundToUi } from '../core/
 import { summarizeSession, type SessionRecord } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
 import { getSession, sessionEvents, sessionsOfTab } from './store';
+import { analyzeDump } from '../core/analysis';
+import { liveAnalysis } from './live-summary';
 import { onStoredBatch, onTabChange } from './live-summary';
 
 const sessionWatchers = new Map<string, Set<browser.Runtime.Port>>();
@@ -72,7 +74,10 @@ async function sendSnapshot(sessionId: string, port: browser.Runtime.Port): Prom
   try {
     const session = await getSession(sessionId);
     if (!session) return send(port, { v: 1, kind: 'error', message: `no stored session ${sessionId}` });
-    send(port, { v: 1, kind: 'snapshot', session, events: orderEvents(await sessionEvents(sessionId)) });
+    const events = orderEvents(await sessionEvents(sessionId));
+    send(port, { v: 1, kind: 'snapshot', session, events });
+    const result = (session.endTime === null ? liveAnalysis(sessionId) : null) ?? analyzeDump({ session, events });
+    send(port, { v: 1, kind: 'analysis', sessionId, result });
   } catch (e) {
     send(port, { v: 1, kind: 'error', message: `could not read session ${sessionId}: ${String(e)}` });
   }
@@ -96,7 +101,18 @@ export function publishEvents(session: SessionRecord, events: StoredEvent[]): vo
   const ports = sessionWatchers.get(session.id);
   if (!ports || events.length === 0) return;
   for (const port of ports) send(port, { v: 1, kind: 'events', session, events });
+  const now = Date.now();
+  if (now - (lastAnalysisSent.get(session.id) ?? 0) >= ANALYSIS_EVERY_MS) {
+    const result = liveAnalysis(session.id);
+    if (result) {
+      lastAnalysisSent.set(session.id, now);
+      for (const port of ports) send(port, { v: 1, kind: 'analysis', sessionId: session.id, result });
+    }
+  }
 }
+
+const ANALYSIS_EVERY_MS = 1000;
+const lastAnalysisSent = new Map<string, number>();
 
 /** Called by capture when a session of the tab starts or ends. */
 export function publishTabChange(tabId: number): void {

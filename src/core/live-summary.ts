@@ -5,6 +5,7 @@
 // Pure code: fed with stored events in order, each at most once.
 
 import { deriveMetrics } from './metrics';
+import { SessionAnalyzer, type AnalysisResult, type Verdict } from './analysis';
 import type { SessionRecord } from './session';
 import { applyStatsDelta, type StatsDelta, type StatsSample } from './stats-delta';
 import type { StoredEvent } from './trace';
@@ -40,6 +41,10 @@ export interface LiveSessionSummary {
   recvBps: number | null;
   /** the worst state among the session's connections (closed ones count as closed); null without connections */
   worstState: ConnectionStateName | null;
+  /** the most severe observation that holds now: the badge's colour */
+  level: 'none' | 'warning' | 'critical';
+  /** the analysis' verdict so far */
+  verdict: Verdict | null;
   perConnection: LiveConnectionSummary[];
 }
 
@@ -100,9 +105,24 @@ export class LiveSessionTracker {
   private readonly connections = new Map<string, ConnectionTrack>();
   /** per frame, the highest sequence number applied: an event is never applied twice */
   private readonly applied = new Map<number, number>();
+  /** the live analysis (observations, scores), fed the same events */
+  private readonly analyzer: SessionAnalyzer;
+  private analysis: AnalysisResult | null = null;
+  /** events arrived since the analysis was last read */
+  private stale = true;
 
-  constructor(session: Pick<SessionRecord, 'id' | 'tabId' | 'title' | 'url' | 'startTime'>) {
+  constructor(session: Pick<SessionRecord, 'id' | 'tabId' | 'title' | 'url' | 'startTime'> & Partial<Pick<SessionRecord, 'connections'>>) {
     this.session = session;
+    this.analyzer = new SessionAnalyzer({ ...session, connections: session.connections ?? [] } as SessionRecord);
+  }
+
+  /** The analysis of everything applied so far (recomputed only after new events). */
+  result(): AnalysisResult {
+    if (this.stale || !this.analysis) {
+      this.analysis = this.analyzer.result();
+      this.stale = false;
+    }
+    return this.analysis;
   }
 
   get tabId(): number {
@@ -115,7 +135,9 @@ export class LiveSessionTracker {
     for (const e of events) {
       if (e.seq <= (this.applied.get(e.frame) ?? 0)) continue;
       this.applied.set(e.frame, e.seq);
+      this.stale = true;
       if (e.pc !== null) this.apply(e);
+      else this.analyzer.push(e);
     }
   }
 
@@ -130,6 +152,7 @@ export class LiveSessionTracker {
 
   private apply(e: StoredEvent): void {
     const c = this.connection(e.pc!);
+    if (e.method !== 'getStats') this.analyzer.push(e);
     switch (e.method) {
       case 'onconnectionstatechange':
         if (typeof e.value === 'string' && CONNECTION_STATES.has(e.value)) c.state = e.value as ConnectionStateName;
@@ -144,6 +167,7 @@ export class LiveSessionTracker {
         // A delta needs the sample before it; without one (a summary rebuilt mid-way) wait for the next complete sample.
         if (!e.full && !c.last) break;
         const sample = e.full ? (e.value as StatsSample) : applyStatsDelta(c.last, e.value as StatsDelta);
+        this.analyzer.push(e, sample);
         const rate = connectionBitrate(c.last, sample);
         c.sendBps = rate.sendBps;
         c.recvBps = rate.recvBps;
@@ -161,7 +185,12 @@ export class LiveSessionTracker {
     });
     const live = perConnection.filter((c) => c.live);
     const worst = perConnection.reduce<ConnectionStateName | null>((w, c) => (w === null || BADNESS[c.state] > BADNESS[w] ? c.state : w), null);
+    const analysis = this.result();
+    const active = analysis.observations.filter((o) => o.active);
+    const level = active.some((o) => o.severity === 'critical') ? 'critical' : active.some((o) => o.severity === 'warning') ? 'warning' : 'none';
     return {
+      level,
+      verdict: analysis.samples > 0 || analysis.observations.length > 0 ? analysis.verdict : null,
       sessionId: this.session.id,
       tabId: this.session.tabId,
       title: this.session.title,

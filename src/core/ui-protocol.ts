@@ -5,6 +5,7 @@
 
 import type { SessionRecord, SessionSummary } from './session';
 import type { StoredEvent } from './trace';
+import type { AnalysisResult } from './analysis';
 
 export const UI_PORT_NAME = 'webrtc-ui';
 
@@ -20,6 +21,8 @@ export type BackgroundToUi =
   | { v: 1; kind: 'snapshot'; session: SessionRecord; events: StoredEvent[] }
   /** events stored after the snapshot (a page drops any it already has: same frame and seq) */
   | { v: 1; kind: 'events'; session: SessionRecord; events: StoredEvent[] }
+  /** the session's analysis: after the snapshot, then at most once a second while it is live */
+  | { v: 1; kind: 'analysis'; sessionId: string; result: AnalysisResult }
   | { v: 1; kind: 'error'; message: string };
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
@@ -43,6 +46,8 @@ export function parseBackgroundToUi(msg: unknown): BackgroundToUi | null {
       return isRecord(msg.session) && Array.isArray(msg.events) ? (msg as BackgroundToUi) : null;
     case 'error':
       return typeof msg.message === 'string' ? (msg as BackgroundToUi) : null;
+    case 'analysis':
+      return typeof msg.sessionId === 'string' && isRecord(msg.result) && Array.isArray(msg.result.observations) ? (msg as BackgroundToUi) : null;
     default:
       return null;
   }

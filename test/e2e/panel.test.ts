@@ -116,6 +116,17 @@ describe('the devtools panel during a live two-connection call', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-ice-light.png') });
   });
 
+  it('shows the session verdict and each connection\'s scores with the numbers behind them', async () => {
+    const { page } = panel;
+    await page.click('[data-tab=charts]');
+    const verdict = await page.waitForSelector('[data-verdict]', { timeout: 20000 });
+    expect(await verdict.getAttribute('data-verdict')).toMatch(/^(good|fair)$/); // a clean loopback call
+    const mos = await page.waitForSelector('[data-field=scores] [data-score="Audio MOS"]');
+    const value = Number((await mos.innerText()).replace(/^Audio MOS\s*/, '').replace(/\/4\.5$/, ''));
+    expect(value).toBeGreaterThanOrEqual(4);
+    expect(await mos.getAttribute('title')).toMatch(/rttMs|lossPercent|delay/i);
+  });
+
   it('renders in the dark theme too, and raised no error', async () => {
     const { page } = panel;
     await page.goto(page.url().replace(/&theme=\w+|$/, '&theme=dark'));
@@ -126,6 +137,25 @@ describe('the devtools panel during a live two-connection call', () => {
     await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-narrow-dark.png') });
     expect(panel.errors).toEqual([]);
   });
+});
+
+describe('observations in the viewer', () => {
+  it('lists the disruption of a real dump and jumps to its moment on the charts', async () => {
+    const viewer = await openExtensionPage(browser, 'src/ui/viewer/viewer.html');
+    const file = resolve(import.meta.dirname, '../../../shared/fixtures/dumps/jitsi/chrome-standard-pc-reconnect.jsonl');
+    await viewer.page.locator('input[type=file]').setInputFiles(file);
+    const item = await viewer.page.waitForSelector('[data-observation="ice-disconnected"] button', { state: 'attached', timeout: 30000 });
+    await viewer.page.$eval('details.analysis', (d) => ((d as HTMLDetailsElement).open = true));
+    await item.click();
+    // the observation's time as its row shows it (local clock), and the range the charts show now
+    const obsTime = await viewer.page.$eval('[data-observation="ice-disconnected"] .obs-time', (e) => e.textContent ?? '');
+    const [xMin, xMax] = await viewer.page.$eval('[data-chart] .chart-plot', (el) => [Number((el as HTMLElement).dataset.xMin), Number((el as HTMLElement).dataset.xMax)] as const);
+    const shown = new Date(((xMin + xMax) / 2) * 1000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    expect(`${pad(shown.getHours())}:${pad(shown.getMinutes())}:${pad(shown.getSeconds())}`).toBe(obsTime.slice(0, 8));
+    expect(xMax - xMin).toBeLessThanOrEqual(61); // a window around it, not the whole call
+    expect(viewer.errors).toEqual([]);
+  }, 60000);
 });
 
 describe('a hostile page', () => {

@@ -183,7 +183,11 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
       hooks: {
         setScale: [
           (u, key) => {
-            if (key !== 'x' || sync.isApplying) return;
+            if (key !== 'x') return;
+            // the range shown, for tests and for people reading the DOM
+            el.dataset.xMin = String(u.scales.x!.min);
+            el.dataset.xMax = String(u.scales.x!.max);
+            if (sync.isApplying) return;
             const xs = u.data[0];
             if (xs.length === 0) return;
             sync.scaled(u, u.scales.x!.min!, u.scales.x!.max!, xs[0]!, xs[xs.length - 1]!);

@@ -1,7 +1,9 @@
 // One connection: its header, then charts, event log, candidate grid or the
 // stats explorer.
 
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ConnectionAnalysis } from '../../core/analysis';
+import { ScoreList } from './AnalysisView';
 import type { ConnectionModel, SessionModel } from '../../core/view/session-model';
 import { codecsInUse, currentBitrate, defaultCharts } from '../../core/view/charts';
 import { candidateGrid, describePair, isRelayed } from '../../core/view/ice';
@@ -25,9 +27,13 @@ export interface ConnectionViewProps {
   model: SessionModel;
   connection: ConnectionModel;
   version: number;
+  /** this connection's lifecycle and scores, once analysed */
+  analysis?: ConnectionAnalysis | null;
+  /** a moment to show on the charts (an observation was picked); `n` changes with each pick */
+  focus?: { t: number; n: number } | null;
 }
 
-export function ConnectionView({ model, connection, version }: ConnectionViewProps) {
+export function ConnectionView({ model, connection, version, analysis = null, focus = null }: ConnectionViewProps) {
   const [tab, setTab] = useState<Tab>('charts');
   const live = model.session.endTime === null;
   // a live call shows its last five minutes (drawing an hour of points every second costs too much); an ended one everything
@@ -41,9 +47,16 @@ export function ConnectionView({ model, connection, version }: ConnectionViewPro
     sync.refresh();
   };
   const markers = [...connection.markers, ...model.pageMarkers];
+  useEffect(() => {
+    if (!focus) return;
+    setTab('charts');
+    // after the charts of this connection exist
+    const timer = setTimeout(() => sync.focus(focus.t / 1000), 0);
+    return () => clearTimeout(timer);
+  }, [focus?.n]);
   return (
     <section class="connection" data-connection={connection.id}>
-      <ConnectionHeader model={model} connection={connection} />
+      <ConnectionHeader model={model} connection={connection} analysis={analysis} />
       <nav class="view-tabs" role="tablist" aria-label="Views">
         {TABS.map((t) => (
           <button key={t.key} role="tab" aria-selected={tab === t.key} class={tab === t.key ? 'active' : ''} onClick={() => setTab(t.key)} data-tab={t.key}>
@@ -70,7 +83,7 @@ export function ConnectionView({ model, connection, version }: ConnectionViewPro
   );
 }
 
-function ConnectionHeader({ model, connection }: { model: SessionModel; connection: ConnectionModel }) {
+function ConnectionHeader({ model, connection, analysis }: { model: SessionModel; connection: ConnectionModel; analysis: ConnectionAnalysis | null }) {
   const state = connection.connectionState ?? connection.iceConnectionState ?? 'new';
   const end = connection.closedAt ?? (model.session.endTime ?? model.session.lastEventTime);
   const pair = connection.lastSample ? candidateGrid(connection.lastSample).find((p) => p.selected) : undefined;
@@ -98,6 +111,16 @@ function ConnectionHeader({ model, connection }: { model: SessionModel; connecti
         <dt>Bitrate</dt>
         <dd data-field="bitrate">↑ {formatValue(rate.send, 'bit/s')} · ↓ {formatValue(rate.receive, 'bit/s')}</dd>
       </div>
+      <div>
+        <dt>Scores</dt>
+        <dd data-field="scores">{analysis ? <ScoreList scores={analysis.scores} /> : <span class="muted">–</span>}</dd>
+      </div>
+      {analysis ? (
+        <div>
+          <dt>Setup</dt>
+          <dd data-field="setup">{setupText(analysis)}</dd>
+        </div>
+      ) : null}
     </dl>
   );
 }
@@ -123,4 +146,17 @@ function ChartGroups({ connection, markers, sync, version }: { connection: Conne
       ))}
     </div>
   );
+}
+
+/** Setup in a few words: how long it took, or that it failed, and what happened since. */
+function setupText(a: ConnectionAnalysis): string {
+  const l = a.lifecycle;
+  const parts: string[] = [];
+  if (l.setupFailed) parts.push(`failed after ${(l.setupFailed.afterMs / 1000).toFixed(1)} s`);
+  else if (l.setupDelayMs !== null) parts.push(`connected in ${(l.setupDelayMs / 1000).toFixed(2)} s`);
+  if (l.disruptions.length > 0) parts.push(`${l.disruptions.length} disruption${l.disruptions.length === 1 ? '' : 's'}`);
+  if (l.iceRestarts.length > 0) parts.push(`${l.iceRestarts.length} ICE restart${l.iceRestarts.length === 1 ? '' : 's'}`);
+  if (l.renegotiations > 0) parts.push(`${l.renegotiations} renegotiation${l.renegotiations === 1 ? '' : 's'}`);
+  if (l.mungedSdp > 0) parts.push('munged SDP');
+  return parts.join(' · ') || '–';
 }

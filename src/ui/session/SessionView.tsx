@@ -9,6 +9,8 @@ import { LiveConnection } from '../shared/live';
 import { ConnectionView } from './ConnectionView';
 import { MediaView } from './MediaView';
 import { duration, stateClass } from './format';
+import { analyzeDump, type AnalysisResult, type Observation } from '../../core/analysis';
+import { AnalysisView } from './AnalysisView';
 import './session.css';
 
 export type SessionSource =
@@ -18,8 +20,15 @@ export type SessionSource =
   | { kind: 'dump'; dump: SessionDump; name: string };
 
 /** Follows a stored session over the live port; returns its model and a version that changes with new events. */
-function useStoredSession(sessionId: string | null): { model: SessionModel | null; version: number; error: string | null } {
-  const [state, setState] = useState<{ model: SessionModel | null; version: number; error: string | null }>({ model: null, version: 0, error: null });
+interface StoredState {
+  model: SessionModel | null;
+  version: number;
+  error: string | null;
+  analysis: AnalysisResult | null;
+}
+
+function useStoredSession(sessionId: string | null): StoredState {
+  const [state, setState] = useState<StoredState>({ model: null, version: 0, error: null, analysis: null });
   useEffect(() => {
     if (sessionId === null) return;
     let model: SessionModel | null = null;
@@ -30,7 +39,7 @@ function useStoredSession(sessionId: string | null): { model: SessionModel | nul
       pending = true;
       requestAnimationFrame(() => {
         pending = false;
-        if (model) setState({ model, version: model.version, error: null });
+        if (model) setState((s) => ({ ...s, model, version: model!.version, error: null }));
       });
     };
     const live = new LiveConnection((msg) => {
@@ -41,6 +50,8 @@ function useStoredSession(sessionId: string | null): { model: SessionModel | nul
       } else if (msg.kind === 'events' && model && msg.session.id === sessionId) {
         model.session = msg.session;
         if (model.add(msg.events) > 0) publish();
+      } else if (msg.kind === 'analysis' && msg.sessionId === sessionId) {
+        setState((s) => ({ ...s, analysis: msg.result }));
       } else if (msg.kind === 'error') {
         setState((s) => ({ ...s, error: msg.message }));
       }
@@ -51,28 +62,43 @@ function useStoredSession(sessionId: string | null): { model: SessionModel | nul
   return state;
 }
 
-function useDump(dump: SessionDump | null): SessionModel | null {
-  return useMemo(() => {
+function useDump(dump: SessionDump | null): { model: SessionModel | null; analysis: AnalysisResult | null } {
+  const model = useMemo(() => {
     if (!dump) return null;
-    const model = new SessionModel(dump.session);
-    model.add(dump.events);
-    return model;
+    const m = new SessionModel(dump.session);
+    m.add(dump.events);
+    return m;
   }, [dump]);
+  const [analysis, setAnalysis] = useState<AnalysisResult | null>(null);
+  useEffect(() => {
+    setAnalysis(null);
+    if (!dump) return;
+    // after the charts are drawn: the analysis reads every sample of every connection
+    const timer = setTimeout(() => setAnalysis(analyzeDump(dump)), 50);
+    return () => clearTimeout(timer);
+  }, [dump]);
+  return { model, analysis };
 }
 
 export function SessionView({ source }: { source: SessionSource }) {
   const stored = useStoredSession(source.kind === 'stored' ? source.sessionId : null);
   const imported = useDump(source.kind === 'dump' ? source.dump : null);
-  const model = source.kind === 'stored' ? stored.model : imported;
-  const version = source.kind === 'stored' ? stored.version : (imported?.version ?? 0);
+  const model = source.kind === 'stored' ? stored.model : imported.model;
+  const version = source.kind === 'stored' ? stored.version : (imported.model?.version ?? 0);
+  const analysis = source.kind === 'stored' ? stored.analysis : imported.analysis;
   if (source.kind === 'stored' && stored.error) return <p class="error" role="alert">{stored.error}</p>;
   if (!model) return <p class="muted">Loading…</p>;
-  return <SessionBody model={model} version={version} />;
+  return <SessionBody model={model} version={version} analysis={analysis} />;
 }
 
-function SessionBody({ model, version }: { model: SessionModel; version: number }) {
+function SessionBody({ model, version, analysis }: { model: SessionModel; version: number; analysis: AnalysisResult | null }) {
   const ids = [...model.connections.keys()];
   const [selected, setSelected] = useState<string | null>(null);
+  const [focus, setFocus] = useState<{ t: number; n: number } | null>(null);
+  const jump = (o: Observation) => {
+    if (o.pcId !== null && model.connections.has(o.pcId)) setSelected(o.pcId);
+    setFocus((f) => ({ t: o.firstSeenAt, n: (f?.n ?? 0) + 1 }));
+  };
   const current = selected !== null && model.connections.has(selected) ? selected : (ids[0] ?? 'media');
   const s = model.session;
   const end = s.endTime ?? s.lastEventTime;
@@ -84,6 +110,7 @@ function SessionBody({ model, version }: { model: SessionModel; version: number 
           {new Date(s.startTime).toLocaleString()} · {duration(end - s.startTime)} · {s.endTime === null ? <span class="live-dot">live</span> : 'ended'}
         </span>
       </header>
+      <AnalysisView analysis={analysis} onFocus={jump} />
       <nav class="conn-tabs" role="tablist" aria-label="Connections">
         {ids.map((id) => {
           const c = model.connections.get(id)!;
@@ -109,7 +136,14 @@ function SessionBody({ model, version }: { model: SessionModel; version: number 
       {current === 'media' ? (
         <MediaView model={model} version={version} />
       ) : (
-        <ConnectionView key={current} model={model} connection={model.connections.get(current)!} version={version} />
+        <ConnectionView
+          key={current}
+          model={model}
+          connection={model.connections.get(current)!}
+          version={version}
+          analysis={analysis?.connections.find((c) => c.pcId === current) ?? null}
+          focus={focus}
+        />
       )}
     </div>
   );
