@@ -1,7 +1,8 @@
 // `npm run demo`: the product's main job on the built-in demo call.
 // Launches Debian's Chromium with the built extension on the local two-party
 // call page, lets the call run, saves the exported dump and a screenshot
-// under out/demo/, and prints a one-screen summary.
+// under out/demo/ with screenshots of the call, the devtools panel and the
+// popup, and prints a one-screen summary.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { launchWithExtension } from '../support/chromium';
 import { servePages } from '../support/server';
 import { exportSession, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
+import { chartPoints, openExtensionPage, tabIdOf } from '../support/ui';
 import { formatSummary, summarizeTrace } from '../../src/core/summary';
 
 const seconds = Number(process.env.DEMO_SECONDS ?? 20);
@@ -31,6 +33,19 @@ async function main(): Promise<void> {
       timeout: 30000,
     });
     await page.screenshot({ path: resolve(outDir, 'call-page.png') });
+    // The devtools panel for this tab (chrome.devtools stands in as ?tabId=) once its charts have 10 points, and the popup.
+    const tabId = await tabIdOf(await browser.background(), url);
+    const panel = await openExtensionPage(browser, `src/ui/panel/panel.html?tabId=${tabId}`);
+    await waitFor(async () => {
+      const points = Object.values(await chartPoints(panel.page));
+      return points.length > 0 && points.every((n) => n >= 10);
+    }, 'the panel charts to have 10 points', { timeoutMs: 40000 });
+    await panel.page.screenshot({ path: resolve(outDir, 'panel.png') });
+    const popup = await openExtensionPage(browser, 'src/ui/popup/popup.html', { width: 420, height: 560 });
+    await popup.page.waitForSelector('li.session', { timeout: 15000 });
+    await popup.page.screenshot({ path: resolve(outDir, 'popup.png') });
+    await panel.page.close();
+    await popup.page.close();
     await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
       timeout: (seconds + 30) * 1000,
     });
@@ -48,7 +63,7 @@ async function main(): Promise<void> {
     console.log(formatSummary(summarizeTrace(record, events)));
     console.log('');
     console.log(`Dump:        ${dumpPath} (${(dump.length / 1024).toFixed(0)} KiB)`);
-    console.log(`Screenshot:  ${resolve(outDir, 'call-page.png')}`);
+    console.log(`Screenshots: ${['call-page.png', 'panel.png', 'popup.png'].map((f) => resolve(outDir, f)).join(', ')}`);
   } finally {
     await browser.close();
     await server.close();
