@@ -89,6 +89,8 @@ function ConnectionHeader({ model, connection, analysis }: { model: SessionModel
   const pair = connection.lastSample ? candidateGrid(connection.lastSample).find((p) => p.selected) : undefined;
   const codecs = codecsInUse(connection);
   const rate = currentBitrate(connection);
+  // With samples in hand, a missing value is something these stats do not have (older browsers, other vendors).
+  const sampled = connection.times.length > 0;
   return (
     <dl class="conn-header">
       <div>
@@ -101,11 +103,15 @@ function ConnectionHeader({ model, connection, analysis }: { model: SessionModel
       </div>
       <div>
         <dt>Selected pair</dt>
-        <dd data-field="pair">{pair ? `${describePair(pair)}${isRelayed(pair) ? ' · relayed' : ' · direct'}` : '–'}</dd>
+        <dd data-field="pair">{pair ? `${describePair(pair)}${isRelayed(pair) ? ' · relayed' : ' · direct'}` : sampled ? <span class="muted">none in the stats</span> : '–'}</dd>
       </div>
       <div>
         <dt>Codecs</dt>
-        <dd>{codecs.send.length + codecs.receive.length === 0 ? '–' : `↑ ${codecs.send.join(', ') || '–'} · ↓ ${codecs.receive.join(', ') || '–'}`}</dd>
+        <dd data-field="codecs">
+          {codecs.send.length + codecs.receive.length > 0
+            ? `↑ ${codecs.send.join(', ') || '–'} · ↓ ${codecs.receive.join(', ') || '–'}`
+            : sampled ? <span class="muted">not in the stats</span> : '–'}
+        </dd>
       </div>
       <div>
         <dt>Bitrate</dt>
@@ -137,6 +143,11 @@ function ChartGroups({ connection, markers, sync, version }: { connection: Conne
           <h3>
             {g.title} <span class="muted">{g.subtitle}</span>
           </h3>
+          {g.unavailable.length > 0 ? (
+            <p class="muted unavailable" data-unavailable={g.unavailable.join('|')}>
+              Not in this connection's stats: {g.unavailable.join(', ')}.
+            </p>
+          ) : null}
           <div class="chart-grid">
             {g.charts.map((spec) => (
               <Chart key={`${g.key}/${spec.key}`} model={connection} spec={spec} markers={markers} sync={sync} version={version} />
