@@ -87,6 +87,8 @@ export interface FirefoxWithExtension {
   extensionId: string;
   /** a tab showing the extension's automation page: the automation API is on its global scope */
   automation(): Promise<Page>;
+  /** a new tab showing one of the extension's pages (`src/ui/panel/panel.html?tabId=3`), with what it raised */
+  extensionPage(path: string, viewport?: { width: number; height: number }): Promise<OpenedExtensionPage>;
   close(): Promise<void>;
 }
 
@@ -103,34 +105,46 @@ async function readManifest(extension: string): Promise<{ browser_specific_setti
   return JSON.parse(await readFile(join(extension, 'manifest.json'), 'utf8'));
 }
 
+export interface OpenedExtensionPage {
+  page: Page;
+  /** uncaught errors and dialogs seen on the page */
+  errors: string[];
+  dialogs: string[];
+}
+
 /**
  * Launches headless Firefox ESR and installs dist/firefox (or `extensionDir`:
  * another unpacked build, or an .xpi file). `pagesOrigin` is the test server
  * (test/support/server.ts): the automation page is requested from one of its pages.
+ * With `downloadDir`, downloads are saved there without asking.
  */
 export async function launchFirefoxWithExtension(
   pagesOrigin: string,
-  { extensionDir = EXTENSION_DIR }: { extensionDir?: string } = {},
+  { extensionDir = EXTENSION_DIR, downloadDir }: { extensionDir?: string; downloadDir?: string } = {},
 ): Promise<FirefoxWithExtension> {
   const manifest = await readManifest(extensionDir);
   const userDataDir = await mkdtemp(join(tmpdir(), 'webrtc-lens-firefox-'));
+  const downloads = downloadDir
+    ? { 'browser.download.dir': downloadDir, 'browser.download.folderList': 2, 'browser.download.useDownloadDir': true, 'browser.download.always_ask_before_handling_new_types': false }
+    : {};
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     userDataDir,
-    extraPrefsFirefox: PREFS,
+    extraPrefsFirefox: { ...PREFS, ...downloads },
   });
   let automationPage: Promise<Page> | null = null;
   try {
     const extensionId = await browser.installExtension(extensionDir);
     if (extensionId !== manifest.browser_specific_settings.gecko.id) throw new Error(`installed as ${extensionId}`);
-    const automation = () => (automationPage ??= openAutomationPage(browser, pagesOrigin));
+    const automation = () => (automationPage ??= browser.newPage().then((page) => showAutomationPage(page, pagesOrigin)));
     await (await automation()).evaluate(() => (globalThis as unknown as { whenReady(): Promise<void> }).whenReady());
     return {
       browser,
       extensionId,
       automation,
+      extensionPage: (path, viewport) => openExtensionPage(browser, pagesOrigin, path, viewport),
       async close() {
         await browser.close();
         await rm(userDataDir, { recursive: true, force: true });
@@ -143,8 +157,7 @@ export async function launchFirefoxWithExtension(
   }
 }
 
-async function openAutomationPage(browser: Browser, pagesOrigin: string): Promise<Page> {
-  const page = await browser.newPage();
+async function showAutomationPage(page: Page, pagesOrigin: string): Promise<Page> {
   const shown = () =>
     page
       .evaluate(() => location.protocol === 'moz-extension:' && typeof (globalThis as { listSessions?: unknown }).listSessions === 'function')
@@ -155,6 +168,31 @@ async function openAutomationPage(browser: Browser, pagesOrigin: string): Promis
     await page.evaluate((event) => window.dispatchEvent(new Event(event)), OPEN_AUTOMATION_EVENT);
     return (await waitFor(shown, 'the automation page', { timeoutMs: 2000 }).catch(() => false)) && page;
   }, 'the automation page', { timeoutMs: 30000 });
+}
+
+/**
+ * BiDi refuses to navigate to moz-extension: URLs, but an extension page may
+ * go to another of its own pages: the tab is shown the automation page first,
+ * which then navigates itself.
+ */
+async function openExtensionPage(browser: Browser, pagesOrigin: string, path: string, viewport = { width: 1280, height: 800 }): Promise<OpenedExtensionPage> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.setViewport(viewport);
+  await showAutomationPage(page, pagesOrigin);
+  const target = await page.evaluate((p) => new URL(p, location.origin).href, `/${path}`);
+  await page.evaluate((u) => void (location.href = u), target);
+  await waitFor(
+    () => page.evaluate(() => [location.href, document.readyState]).then(([href, state]) => href === target && state === 'complete', () => false),
+    `${path} to load`,
+  );
+  return { page, errors, dialogs };
 }
 
 type Api = {

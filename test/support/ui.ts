@@ -35,14 +35,17 @@ export async function openExtensionPage(browser: ExtensionBrowser, path: string,
 
 /** The points each chart on the page draws, by `group/chart` (see Chart.tsx: data-points). */
 export async function chartPoints(page: Page): Promise<Record<string, number>> {
-  return page.$$eval('[data-group]', (groups) => {
-    const out: Record<string, number> = {};
-    for (const g of groups) {
-      for (const c of g.querySelectorAll('[data-chart]')) {
-        const plot = c.querySelector('.chart-plot') as HTMLElement | null;
-        out[`${(g as HTMLElement).dataset.group}/${(c as HTMLElement).dataset.chart}`] = Number(plot?.dataset.points ?? 0);
-      }
+  return page.evaluate(readChartPoints);
+}
+
+/** chartPoints, run in the page (any driver's evaluate). */
+export function readChartPoints(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const g of document.querySelectorAll<HTMLElement>('[data-group]')) {
+    for (const c of g.querySelectorAll<HTMLElement>('[data-chart]')) {
+      const plot = c.querySelector<HTMLElement>('.chart-plot');
+      out[`${g.dataset.group}/${c.dataset.chart}`] = Number(plot?.dataset.points ?? 0);
     }
-    return out;
-  });
+  }
+  return out;
 }
