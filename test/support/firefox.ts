@@ -107,9 +107,12 @@ async function readManifest(extension: string): Promise<{ browser_specific_setti
 
 export interface OpenedExtensionPage {
   page: Page;
-  /** uncaught errors and dialogs seen on the page */
-  errors: string[];
-  dialogs: string[];
+  /**
+   * Uncaught errors and unhandled rejections on the page since it loaded.
+   * Firefox's BiDi reports no log entries for moz-extension: documents, and
+   * preload scripts do not run there, so listeners are added once it has loaded.
+   */
+  errors(): Promise<string[]>;
 }
 
 /**
@@ -177,13 +180,6 @@ async function showAutomationPage(page: Page, pagesOrigin: string): Promise<Page
  */
 async function openExtensionPage(browser: Browser, pagesOrigin: string, path: string, viewport = { width: 1280, height: 800 }): Promise<OpenedExtensionPage> {
   const page = await browser.newPage();
-  const errors: string[] = [];
-  const dialogs: string[] = [];
-  page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
   await page.setViewport(viewport);
   await showAutomationPage(page, pagesOrigin);
   const target = await page.evaluate((p) => new URL(p, location.origin).href, `/${path}`);
@@ -192,7 +188,12 @@ async function openExtensionPage(browser: Browser, pagesOrigin: string, path: st
     () => page.evaluate(() => [location.href, document.readyState]).then(([href, state]) => href === target && state === 'complete', () => false),
     `${path} to load`,
   );
-  return { page, errors, dialogs };
+  await page.evaluate(() => {
+    const seen: string[] = ((globalThis as unknown as { pageErrors: string[] }).pageErrors = []);
+    addEventListener('error', (e) => seen.push(String(e.message)));
+    addEventListener('unhandledrejection', (e) => seen.push(String(e.reason)));
+  });
+  return { page, errors: () => page.evaluate(() => (globalThis as unknown as { pageErrors: string[] }).pageErrors) };
 }
 
 type Api = {
