@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveSessionTracker, connectionBitrate, stateTone } from '../../src/core/live-summary';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
+import { callDump } from './support/call';
 
 const session = { id: 's1', tabId: 7, title: 'Call', url: 'https://meet.example.com/room', startTime: 1000 };
 
@@ -136,5 +137,32 @@ describe('stateTone', () => {
     expect(stateTone('disconnected')).toBe('warn');
     expect(stateTone('closed')).toBe('muted');
     expect(stateTone(null)).toBe('muted');
+  });
+});
+
+describe('LiveSessionTracker: the badge level follows the live observations', () => {
+  // one synthetic call, fed as the background gets it: clean, then 10 % incoming loss, then clean again
+  const { session: record, events } = callDump(70, (i) => (i >= 20 && i < 45 ? { lossPct: 10 } : {}));
+  const statsTimes = events.filter((e) => e.method === 'getStats').map((e) => e.t);
+  const levelAfter = (sample: number) => {
+    const t = new LiveSessionTracker(record);
+    t.update(null, events.filter((e) => e.t <= statsTimes[sample]!));
+    return t.summary();
+  };
+
+  it('is none while the call is clean', () => {
+    const s = levelAfter(18);
+    expect(s.level).toBe('none');
+    expect(s.verdict?.level).toBe('good');
+  });
+
+  it('turns warning or critical while the loss lasts', () => {
+    expect(['warning', 'critical']).toContain(levelAfter(40).level);
+  });
+
+  it('goes back to none once the loss has ended, while the verdict remembers it', () => {
+    const s = levelAfter(69);
+    expect(s.level).toBe('none');
+    expect(s.verdict?.level).not.toBe('good');
   });
 });
