@@ -178,6 +178,28 @@ describe('detectors', () => {
     expect(of(run(30, during(10, 18, { inAudio: false, inVideo: false, outAudio: false, outVideo: false })), 'dry-track')).toEqual([]);
   });
 
+  it('outgoing video stopping is a dry track, unless its track was taken away (replaceTrack(null)); a stream that disappears ends its episode', () => {
+    const stopped = (removeSource: boolean) => {
+      const stats = statsEvents(30, during(10, 30, { outVideo: false }));
+      for (const e of stats.slice(10)) {
+        const sample = e.value as StatsSample;
+        if (removeSource) {
+          delete sample.SV;
+          delete sample.OV!.mediaSourceId;
+        }
+      }
+      return stats;
+    };
+    const analyze = (events: ReturnType<typeof ev>[]) => analyzeDump({ session: sessionRecord(), events: [...setupEvents(), ...events] });
+    const dry = of(analyze(stopped(false)), 'dry-track');
+    expect(dry.map((o) => [o.trackId, o.evidence.direction, o.active])).toEqual([['cam', 'outbound', true]]);
+    expect(of(analyze(stopped(true)), 'dry-track')).toEqual([]);
+    // the stream renegotiated away: the episode ends
+    const gone = stopped(false);
+    for (const e of gone.slice(25)) delete (e.value as StatsSample).OV;
+    expect(of(analyze(gone), 'dry-track').map((o) => o.active)).toEqual([false]);
+  });
+
   it('silent microphone: 35 s of silence is on, 20 s is not, a disabled track is silent', () => {
     const r = of(run(50, during(5, 45, { micRms: 0 })), 'silent-microphone');
     expect(r.length).toBe(1);

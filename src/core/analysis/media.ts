@@ -141,6 +141,10 @@ class Stream {
   lastSeen = 0;
   maxOf = new Map<string, number>();
   pauseReported = false;
+  /** the track id its observations use */
+  trackId: string | undefined;
+  /** whether the stream had a media source (a track) attached: losing it is the sender pausing (replaceTrack(null)) */
+  hadSource = false;
 
   constructor(
     readonly id: string,
@@ -216,7 +220,6 @@ export class ConnectionMedia {
       }
     }
 
-    // selected pair, STUN RTT, available bitrate
     // how many streams carry media in each direction: a dry track is one that stops while others flow
     let inFlowing = 0;
     let outFlowing = 0;
@@ -224,6 +227,7 @@ export class ConnectionMedia {
     for (const [id, r] of outbound) if (advanced(this.prev?.[id], r, 'bytesSent', 'packetsSent')) outFlowing++;
     this.flowing = { inbound: inFlowing, outbound: outFlowing };
 
+    // selected pair, STUN RTT, available bitrate
     const pairId = transportPair ?? firefoxPair ?? null;
     const pair = pairId !== null ? sample[pairId] : undefined;
     let stunRttMs: number | undefined;
@@ -266,11 +270,21 @@ export class ConnectionMedia {
       if (loss !== undefined) worstLoss = Math.max(worstLoss ?? 0, loss);
     }
     for (const [id, r] of sources) this.source(t, id, r);
+    this.forgetGone(t);
 
     if (connected && (rttMs !== undefined || worstLoss !== undefined)) {
       this.connection.add(penaltyScore({ rttMs, lossPct: worstLoss }), { rttMs, lossPct: worstLoss });
     }
     this.prev = sample;
+  }
+
+  /** Streams no longer in the samples (renegotiated away): their episodes end, their state goes. */
+  private forgetGone(t: number): void {
+    for (const [key, s] of this.streams) {
+      if (s.lastSeen === t) continue;
+      for (const [type, d] of s.detectors) if (d.h.reset() === 'end') this.log.settle(type, this.pcId, s.trackId);
+      this.streams.delete(key);
+    }
   }
 
   private stream(key: string, direction: Stream['direction'], kind: string, spanMs: number, t: number, r: StatsReport): Stream {
@@ -383,6 +397,7 @@ export class ConnectionMedia {
     const kind = str(r.kind) ?? str(r.mediaType) ?? 'unknown';
     const s = this.stream(id, 'inbound', kind, T.concealWindowMs, t, r);
     const trackId = this.trackOf(r, sample) ?? id;
+    s.trackId = trackId;
     const prev = sameType(this.prev?.[id], r);
     const dBytes = prev ? (num(r.bytesReceived) ?? 0) - (num(prev.bytesReceived) ?? 0) : 0;
     const dPackets = prev ? (num(r.packetsReceived) ?? 0) - (num(prev.packetsReceived) ?? 0) : 0;
@@ -499,6 +514,10 @@ export class ConnectionMedia {
     const kind = str(r.kind) ?? str(r.mediaType) ?? 'unknown';
     const s = this.stream(id, 'outbound', kind, T.lossWindowMs * 2, t, r);
     const trackId = this.trackOf(r, sample) ?? id;
+    s.trackId = trackId;
+    const hasSource = typeof r.mediaSourceId === 'string' && sample[r.mediaSourceId] !== undefined;
+    const sourceRemoved = s.hadSource && !hasSource;
+    if (hasSource) s.hadSource = true;
     const prev = sameType(this.prev?.[id], r);
     const dBytes = prev ? (num(r.bytesSent) ?? 0) - (num(prev.bytesSent) ?? 0) : 0;
     if (dBytes < 0) s.window.clear();
@@ -506,7 +525,7 @@ export class ConnectionMedia {
       s.flowedAt = t;
       s.startedAt ??= t;
     }
-    const paused = r.active === false || this.tracks.silenced(trackId);
+    const paused = r.active === false || sourceRemoved || this.tracks.silenced(trackId);
     if (paused || !connected) {
       this.silence(s, trackId, OUTBOUND_TYPES);
       return undefined;
@@ -576,6 +595,7 @@ export class ConnectionMedia {
     if (r.kind !== 'audio') return;
     const trackId = str(r.trackIdentifier);
     const s = this.stream(`src:${id}`, 'source', 'audio', T.lossWindowMs, t, r);
+    s.trackId = trackId;
     if (this.tracks.silenced(trackId)) {
       this.silence(s, trackId, SOURCE_TYPES);
       return;
