@@ -111,55 +111,6 @@ describe('during a live two-connection call', () => {
     await popup.close();
   });
 
-  it('"Save for support" also downloads from the real popup (chrome.action.openPopup), not only from the page opened as a tab', async () => {
-    const cdp = await browser.context.newCDPSession(call);
-    const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-popup-download-'));
-    try {
-      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
-      await (await browser.background()).evaluate(() => chrome.action.openPopup());
-      type Target = { targetId: string; url: string; type: string };
-      const popup = await waitFor(async () => {
-        const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Target[] };
-        return targetInfos.find((t) => t.type === 'page' && t.url.endsWith('/src/ui/popup/popup.html'));
-      }, 'the popup to open');
-      // Playwright does not list popups as pages: talk to it through the DevTools protocol
-      const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: popup.targetId, flatten: false })) as { sessionId: string };
-      const replies = new Map<number, (value: unknown) => void>();
-      cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
-        const m = JSON.parse(e.message) as { id?: number; result?: { result?: { value?: unknown } } };
-        if (m.id !== undefined) replies.get(m.id)?.(m.result?.result?.value);
-      });
-      let nextId = 1;
-      const evaluate = (expression: string) =>
-        new Promise<unknown>((resolve) => {
-          const id = nextId++;
-          replies.set(id, resolve);
-          void cdp.send('Target.sendMessageToTarget', {
-            sessionId,
-            message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
-          });
-        });
-      // in the popup: wait for a condition, then click
-      const clickWhen = (ready: string, button: string) =>
-        evaluate(`new Promise((resolve) => {
-          const t = setInterval(() => {
-            const b = [...document.querySelectorAll('button')].find((x) => x.textContent.includes(${JSON.stringify(button)}));
-            if (b && !b.disabled && (${ready})) { clearInterval(t); b.click(); resolve(true); }
-          }, 50);
-        })`);
-      await clickWhen('true', 'Save for support');
-      await clickWhen(`/\\d+ \\(\\d+ distinct\\)/.test(document.querySelector('[data-kind="ipAddresses"]')?.textContent ?? '')`, 'Save zip');
-      const file = await waitFor(async () => (await readdir(dir)).find((f) => f.endsWith('.zip')), 'the zip in the download folder');
-      const zip = unzipSync(new Uint8Array(await readFile(join(dir, file))));
-      const back = await importDump(zip[Object.keys(zip).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!]!);
-      expect(back.dump.session.connections).toHaveLength(2);
-      await evaluate('window.close()');
-    } finally {
-      await cdp.detach();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
   it('after a restart of the background the popup still shows the call (its summary rebuilt from the store)', async () => {
     await stopBackground(browser);
     const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 600 });
@@ -320,6 +271,70 @@ describe('the options page', () => {
 
     await options.getByRole('button', { name: 'Capture meet.example.com again' }).click();
     await waitFor(async () => (await get()).disabledSites.length === 0, 'the site to be captured again');
+
+    // pausing is stored, and the popup says so
+    await options.getByLabel('Pause capture everywhere').check();
+    await waitFor(async () => (await get()).paused, 'capture to be paused');
+    const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 600 });
+    await popup.getByText('Capture is paused').waitFor();
+    await options.getByLabel('Pause capture everywhere').uncheck();
+    await waitFor(async () => !(await get()).paused, 'capture to be resumed');
+    await popup.close();
     await options.close();
+  });
+});
+
+describe('the real popup', () => {
+  it('"Save for support" also downloads from the real popup (chrome.action.openPopup), not only from the page opened as a tab', async () => {
+    // A browser of its own: the download folder set over the DevTools protocol is browser-wide.
+    const own = await launchWithExtension();
+    const page = await own.context.newPage();
+    await page.goto(`${server.origin}/call.html?seconds=120`);
+    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+    const cdp = await own.context.newCDPSession(page);
+    const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-popup-download-'));
+    try {
+      await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+      await (await own.background()).evaluate(() => chrome.action.openPopup());
+      type Target = { targetId: string; url: string; type: string };
+      const popup = await waitFor(async () => {
+        const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: Target[] };
+        return targetInfos.find((t) => t.type === 'page' && t.url.endsWith('/src/ui/popup/popup.html'));
+      }, 'the popup to open');
+      // Playwright does not list popups as pages: talk to it through the DevTools protocol
+      const { sessionId } = (await cdp.send('Target.attachToTarget', { targetId: popup.targetId, flatten: false })) as { sessionId: string };
+      const replies = new Map<number, (value: unknown) => void>();
+      cdp.on('Target.receivedMessageFromTarget', (e: { message: string }) => {
+        const m = JSON.parse(e.message) as { id?: number; result?: { result?: { value?: unknown } } };
+        if (m.id !== undefined) replies.get(m.id)?.(m.result?.result?.value);
+      });
+      let nextId = 1;
+      const evaluate = (expression: string) =>
+        new Promise<unknown>((resolve) => {
+          const id = nextId++;
+          replies.set(id, resolve);
+          void cdp.send('Target.sendMessageToTarget', {
+            sessionId,
+            message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
+          });
+        });
+      // in the popup: wait for a condition, then click
+      const clickWhen = (ready: string, button: string) =>
+        evaluate(`new Promise((resolve) => {
+          const t = setInterval(() => {
+            const b = [...document.querySelectorAll('button')].find((x) => x.textContent.includes(${JSON.stringify(button)}));
+            if (b && !b.disabled && (${ready})) { clearInterval(t); b.click(); resolve(true); }
+          }, 50);
+        })`);
+      await clickWhen('true', 'Save for support');
+      await clickWhen(`/\\d+ \\(\\d+ distinct\\)/.test(document.querySelector('[data-kind="ipAddresses"]')?.textContent ?? '')`, 'Save zip');
+      const file = await waitFor(async () => (await readdir(dir)).find((f) => f.endsWith('.zip')), 'the zip in the download folder');
+      const zip = unzipSync(new Uint8Array(await readFile(join(dir, file))));
+      const back = await importDump(zip[Object.keys(zip).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!]!);
+      expect(back.dump.session.connections).toHaveLength(2);
+    } finally {
+      await own.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

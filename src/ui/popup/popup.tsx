@@ -27,6 +27,7 @@ function Popup() {
   const [error, setError] = useState<string | null>(null);
   const [activeTab, setActiveTab] = useState<number | null>(null);
   const [saving, setSaving] = useState<string | null>(null);
+  const [paused, setPaused] = useState(false);
 
   useEffect(() => {
     let stopped = false;
@@ -42,6 +43,9 @@ function Popup() {
       }
     };
     void refresh();
+    call('getSettings')
+      .then((s) => setPaused(s.paused))
+      .catch(() => undefined);
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     void browser.tabs
       .query({ active: true, currentWindow: true })
@@ -70,6 +74,11 @@ function Popup() {
       {error && (
         <p role="alert" class="state-bad">
           Could not ask the extension: {error}
+        </p>
+      )}
+      {paused && (
+        <p class="paused state-warn">
+          Capture is paused: pages loaded from now on are not recorded. Turn it back on in the options.
         </p>
       )}
       {sessions && sessions.length === 0 && <p class="muted empty">No tab has WebRTC activity now. Sessions recorded earlier are in “All sessions”.</p>}
