@@ -100,7 +100,7 @@ describe('a live two-connection call in Firefox', () => {
       // Firefox 128+ reports these like Chrome
       expect(Object.keys(first)).toEqual(expect.arrayContaining(['connection/bitrate', 'connection/rtt']));
       for (const [group, charts] of [
-        ['outbound audio', ['bitrate', 'packets', 'loss', 'jitter']],
+        ['outbound audio', ['bitrate', 'packets', 'loss', 'rtt', 'jitter']],
         ['outbound video', ['bitrate', 'packets', 'loss', 'rtt', 'jitter', 'fps', 'resolution', 'encode']],
         ['inbound video', ['bitrate', 'packets', 'loss', 'jitter', 'jb', 'fps', 'resolution', 'freeze']],
         ['inbound audio', ['bitrate', 'packets', 'loss', 'jitter', 'jb', 'concealment', 'level']],

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { importDump } from '../../src/core/import';
 import { SessionModel, type ConnectionModel } from '../../src/core/view/session-model';
-import { defaultCharts, type ChartGroup } from '../../src/core/view/charts';
+import { chartsShape, defaultCharts, type ChartGroup } from '../../src/core/view/charts';
 import { fixture } from './support/fixtures';
 
 async function connectionsOf(file: string): Promise<ConnectionModel[]> {
@@ -102,5 +102,27 @@ describe('a connection without a candidate pair in use', () => {
     expect(defaultCharts(conn)).toEqual([]);
     conn.pushSample(1000, { CP1: { type: 'candidate-pair', timestamp: 1000, state: 'in-progress', bytesSent: 0 } });
     expect(defaultCharts(conn)).toEqual([]);
+  });
+});
+
+describe('chartsShape', () => {
+  it('changes when a property appears on a stats object already there, which can add a chart', () => {
+    const model = new SessionModel({ id: 's', connections: [] } as unknown as ConstructorParameters<typeof SessionModel>[0]);
+    const conn = model.connection('PC_0');
+    const out = { type: 'outbound-rtp', kind: 'audio', bytesSent: 1000, packetsSent: 10 };
+    const remote = { type: 'remote-inbound-rtp', kind: 'audio', localId: 'OUT', jitter: 0.002 };
+    conn.pushSample(1000, { OUT: { ...out, timestamp: 1000 }, RI: { ...remote, timestamp: 1000 } });
+    const before = chartsShape(conn);
+    const rttCharts = () => defaultCharts(conn).find((g) => g.key === 'OUT')!.charts.filter((c) => c.key === 'rtt');
+    expect(rttCharts()).toEqual([]);
+    conn.pushSample(2000, { OUT: { ...out, timestamp: 2000, bytesSent: 2000 }, RI: { ...remote, timestamp: 2000 } });
+    // derived rates appear with the second sample: a new property each
+    const second = chartsShape(conn);
+    expect(second).toBeGreaterThan(before);
+    conn.pushSample(3000, { OUT: { ...out, timestamp: 3000, bytesSent: 3000 }, RI: { ...remote, timestamp: 3000 } });
+    expect(chartsShape(conn)).toBe(second); // nothing new
+    conn.pushSample(4000, { OUT: { ...out, timestamp: 4000, bytesSent: 4000 }, RI: { ...remote, timestamp: 4000, roundTripTime: 0.005 } });
+    expect(chartsShape(conn)).toBe(second + 1);
+    expect(rttCharts().map((c) => c.series)).toEqual([[{ statsId: 'RI', name: 'roundTripTime', label: 'RTT', scale: 1000 }]]);
   });
 });

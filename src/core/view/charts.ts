@@ -143,6 +143,16 @@ export function defaultCharts(model: ConnectionModel): ChartGroup[] {
   return groups;
 }
 
+/**
+ * Changes whenever defaultCharts could: a new stats object or property (columns
+ * are never removed, so the count only grows), or a new candidate pair in use.
+ */
+export function chartsShape(model: ConnectionModel): number {
+  let columns = 0;
+  for (const rc of model.reports.values()) columns += rc.columns.size;
+  return columns + model.usedPairs.size;
+}
+
 function lastTextOf(model: ConnectionModel, statsId: string, name: string): string | null {
   const rc = model.reports.get(statsId);
   return rc ? lastText(rc, name) : null;

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { ConnectionAnalysis } from '../../core/analysis';
 import { ScoreList } from './AnalysisView';
 import type { ConnectionModel, SessionModel } from '../../core/view/session-model';
-import { codecsInUse, currentBitrate, defaultCharts } from '../../core/view/charts';
+import { chartsShape, codecsInUse, currentBitrate, defaultCharts } from '../../core/view/charts';
 import { candidateGrid, describePair, isRelayed } from '../../core/view/ice';
 import { Chart } from './Chart';
 import { ChartSync } from './chart-sync';
@@ -132,8 +132,8 @@ function ConnectionHeader({ model, connection, analysis }: { model: SessionModel
 }
 
 function ChartGroups({ connection, markers, sync, version }: { connection: ConnectionModel; markers: ConnectionViewProps['model']['pageMarkers']; sync: ChartSync; version: number }) {
-  // The groups change only when new stats objects appear; recomputed at most per version.
-  const groups = useMemo(() => defaultCharts(connection), [connection, connection.reports.size, connection.usedPairs.size, version > 0]);
+  // The groups change only when new stats objects or properties appear (Firefox adds RTCP RTT seconds into a call).
+  const groups = useMemo(() => defaultCharts(connection), [connection, chartsShape(connection), version > 0]);
   if (connection.times.length === 0) return <p class="muted">No stats samples yet.</p>;
   return (
     <div class="chart-groups">
