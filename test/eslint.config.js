@@ -15,6 +15,6 @@ export default tseslint.config(
   },
   {
     files: ['test/pages/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', RTCPeerConnection: 'readonly', URLSearchParams: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', RTCPeerConnection: 'readonly', URLSearchParams: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', console: 'readonly', fetch: 'readonly' } },
   },
 );

@@ -19,9 +19,12 @@ export interface ExtensionBrowser {
   close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
-/** `extensionDir`: an unpacked extension (default dist/chrome). */
+/**
+ * `extensionDir`: an unpacked extension (default dist/chrome); `executablePath`:
+ * the browser to run (default CHROMIUM), e.g. a script that runs it in a network namespace.
+ */
 export async function launchWithExtension(
-  options: { userDataDir?: string; withExtension?: boolean; extensionDir?: string } = {},
+  options: { userDataDir?: string; withExtension?: boolean; extensionDir?: string; executablePath?: string } = {},
 ): Promise<ExtensionBrowser> {
   const withExtension = options.withExtension ?? true;
   const extensionDir = options.extensionDir ?? EXTENSION_DIR;
@@ -42,7 +45,7 @@ export async function launchWithExtension(
   if (withExtension) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: options.executablePath ?? CHROMIUM,
     headless: true,
     args,
     ignoreDefaultArgs: withExtension ? ['--disable-extensions'] : [],

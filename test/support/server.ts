@@ -19,13 +19,31 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+/** Answers a GET with a JSON value (e.g. the UDP relay rewriting a candidate for the page). */
+export type ApiHandler = (query: URLSearchParams) => Promise<unknown>;
+
 /**
  * Serves the test pages, plus `extra` files at fixed paths (e.g. a browser
- * bundle from node_modules: `{'/vendor/adapter.js': '/abs/path/adapter.js'}`).
+ * bundle from node_modules: `{'/vendor/adapter.js': '/abs/path/adapter.js'}`),
+ * plus `api` paths answered in JSON.
  */
-export async function servePages(root = PAGES_DIR, extra: Record<string, string> = {}): Promise<PageServer> {
+export async function servePages(
+  root = PAGES_DIR,
+  extra: Record<string, string> = {},
+  api: Record<string, ApiHandler> = {},
+): Promise<PageServer> {
   const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = normalize(decodeURIComponent(url.pathname));
+    const handler = api[path];
+    if (handler) {
+      try {
+        res.writeHead(200, { 'content-type': TYPES['.json']! }).end(JSON.stringify(await handler(url.searchParams)));
+      } catch (e) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end(String(e));
+      }
+      return;
+    }
     const file = extra[path] ?? join(root, path);
     if (!(path in extra) && !file.startsWith(root)) {
       res.writeHead(403).end();
