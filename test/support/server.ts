@@ -60,6 +60,10 @@ export async function servePages(
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections(); // a browser's spare keep-alive connection would hold close() for minutes
+      }),
   };
 }

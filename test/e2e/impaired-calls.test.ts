@@ -1,0 +1,280 @@
+// Real calls through an impaired network, in headless Chromium with the
+// extension: the two peers of test/pages/call.html exchange media through a
+// user-space UDP relay (test/support/udp-relay.ts) that loses, delays, caps or
+// blacks out packets, all inside a network namespace this test creates
+// (docs/impaired-calls.md). Each call's stored session must show what was
+// done to it, in its raw stats and in the analysis.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchWithExtension, type ExtensionBrowser } from '../support/chromium';
+import { createNetns, netnsUnavailable, type Netns } from '../support/netns';
+import { startRelay, type Relay } from '../support/impaired-network';
+import { getSessionTrace, listSessions } from '../support/trace';
+import { waitFor } from '../support/wait';
+import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
+import type { StatsReport, StatsSample } from '../../src/core/stats-delta';
+import type { StoredEvent } from '../../src/core/trace';
+import type { Impairment } from '../support/udp-relay';
+
+const CALL_SECONDS = 30;
+/** calls run side by side in one browser (2 cores: more starves the encoders) */
+const PARALLEL = Number(process.env.IMPAIRED_CALLS_PARALLEL ?? 2);
+/** one scenario by name (docs/impaired-calls.md), or all */
+const ONLY = process.env.IMPAIRED_CALL;
+
+const unavailable = netnsUnavailable();
+if (unavailable) console.warn(`impaired calls skipped: ${unavailable}`);
+
+interface PageCall {
+  state: string;
+  createdAt: number;
+  connectedAt: number | null;
+  failedAt: number | null;
+  endedAt: number;
+  error: string | null;
+}
+
+interface Call {
+  session: SessionRecord;
+  events: StoredEvent[];
+  page: PageCall;
+  relay: Awaited<ReturnType<Relay['stats']>>;
+  /** what `during` returned */
+  during: unknown;
+}
+
+interface Scenario {
+  /** query options of call.html besides relay and seconds (`{turn}` stands for the TURN server) */
+  query?: string;
+  /** candidates go to the other peer as they are, not through the relay */
+  direct?: boolean;
+  /** applied before the page loads */
+  impairment?: Partial<Impairment>;
+  /** runs once the call is connected */
+  during?: (relay: Relay, page: PageCall) => Promise<unknown>;
+}
+
+const SCENARIOS = {
+  clean: {},
+  loss: { impairment: { loss: 0.08 } },
+  delay: { impairment: { delayMs: 150 } },
+  // At 640x480 the fake camera's simple picture fits in 300 kbit/s without
+  // Chrome lowering anything; at 1280x720 it must scale down.
+  cap: { impairment: { rateKbps: 300 }, query: 'video=1280x720' },
+  blackout: {
+    during: async (relay, page) => {
+      await waitFor(async () => Date.now() - page.connectedAt! >= 10_000, 'the call to be 10 s old', { timeoutMs: 20_000 });
+      return relay.blackout(6000);
+    },
+  },
+  unreachable: { impairment: { blocked: true } },
+  // Direct: through the UDP relay the caller's TURN candidate would be seen at
+  // another address, and the pair would use a peer-reflexive candidate.
+  'relay-only': { query: 'turn={turn}&policy=relay', direct: true },
+} satisfies Record<string, Scenario>;
+type Name = keyof typeof SCENARIOS;
+
+let netns: Netns;
+let browser: ExtensionBrowser;
+const calls = new Map<Name, Promise<Call>>();
+
+async function makeCall(scenario: Scenario): Promise<Call> {
+  const relay = await startRelay(netns);
+  const page = await browser.context.newPage();
+  try {
+    if (scenario.impairment) await relay.set(scenario.impairment);
+    const query = (scenario.query ?? '').replace('{turn}', relay.turn);
+    const url = `${relay.origin}/call.html?seconds=${CALL_SECONDS}${scenario.direct ? '' : '&relay=1'}&${query}`;
+    await page.goto(url);
+    const state = () => page.evaluate(() => (window as unknown as { call: PageCall }).call);
+    let during: unknown = null;
+    if (scenario.during) {
+      const connected = await waitFor(async () => (await state()).connectedAt !== null && state(), 'the call to connect', { timeoutMs: 30_000 });
+      during = await scenario.during(relay, connected);
+    }
+    const ended = await waitFor(async () => ['ended', 'failed'].includes((await state()).state) && state(), 'the call to end', {
+      timeoutMs: (CALL_SECONDS + 60) * 1000,
+      everyMs: 500,
+    });
+    const counts = await relay.stats();
+    // Leaving the page ends the session.
+    await page.goto('about:blank');
+    const bg = await browser.background();
+    const stored = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
+    const { session, events } = await getSessionTrace(bg, stored.id);
+    return { session, events, page: ended, relay: counts, during };
+  } finally {
+    await page.close();
+    await relay.close();
+  }
+}
+
+/** Starts every call, at most PARALLEL at a time in this order; each test awaits its own. */
+function startCalls(names: Name[]): void {
+  let free = PARALLEL;
+  const waiting: (() => void)[] = [];
+  const inTurn = async <T>(run: () => Promise<T>): Promise<T> => {
+    while (free === 0) await new Promise<void>((ok) => waiting.push(ok));
+    free--;
+    try {
+      return await run();
+    } finally {
+      free++;
+      waiting.shift()?.();
+    }
+  };
+  for (const name of names) {
+    const call = inTurn(() => makeCall(SCENARIOS[name]));
+    call.catch(() => undefined); // reported by the test that awaits it
+    calls.set(name, call);
+  }
+}
+
+const call = (name: Name) => calls.get(name)!;
+const runs = (name: Name) => !ONLY || ONLY === name;
+
+// --- reading the raw stats ---
+
+function samples(events: StoredEvent[], pc: string): { t: number; sample: StatsSample }[] {
+  return [...completeStatsSamples(events)].filter(({ event }) => event.pc === pc).map(({ event, sample }) => ({ t: event.t, sample }));
+}
+
+function report(sample: StatsSample, type: string, kind?: string): StatsReport | undefined {
+  return Object.values(sample).find((r) => r.type === type && (kind === undefined || r.kind === kind));
+}
+
+const num = (r: StatsReport | undefined, name: string) => (r?.[name] as number | undefined) ?? 0;
+
+/** Inbound loss fraction of one kind over the whole call, from the last sample's counters. */
+function inboundLoss(events: StoredEvent[], pc: string, kind: string): number {
+  const last = samples(events, pc).at(-1)!.sample;
+  const inbound = report(last, 'inbound-rtp', kind);
+  return num(inbound, 'packetsLost') / (num(inbound, 'packetsLost') + num(inbound, 'packetsReceived'));
+}
+
+/**
+ * Median of the RTCP round-trip times (s) measured between consecutive
+ * samples (Δ remote-inbound-rtp totalRoundTripTime / Δ roundTripTimeMeasurements):
+ * a busy machine adds the odd spike, which should not decide the test.
+ */
+function medianRtcpRtt(events: StoredEvent[], pc: string, kind: string): number {
+  const totals = samples(events, pc).map(({ sample }) => report(sample, 'remote-inbound-rtp', kind));
+  const rtts: number[] = [];
+  totals.slice(1).forEach((r, i) => {
+    const measurements = num(r, 'roundTripTimeMeasurements') - num(totals[i], 'roundTripTimeMeasurements');
+    if (measurements > 0) rtts.push((num(r, 'totalRoundTripTime') - num(totals[i], 'totalRoundTripTime')) / measurements);
+  });
+  if (rtts.length < 5) throw new Error(`${pc}: only ${rtts.length} ${kind} RTCP round trips measured`);
+  return rtts.sort((a, b) => a - b)[Math.floor(rtts.length / 2)]!;
+}
+
+function selectedPair(sample: StatsSample): { local: StatsReport; remote: StatsReport } | undefined {
+  const transport = report(sample, 'transport');
+  const pair = transport && sample[transport.selectedCandidatePairId as string];
+  if (!pair) return undefined;
+  return { local: sample[pair.localCandidateId as string]!, remote: sample[pair.remoteCandidateId as string]! };
+}
+
+const stateChanges = (events: StoredEvent[], pc: string) =>
+  events.filter((e) => e.pc === pc && e.method === 'onconnectionstatechange').map((e) => e.value as string);
+
+describe.skipIf(unavailable !== null)(`impaired calls${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  beforeAll(async () => {
+    netns = createNetns();
+    browser = await launchWithExtension({ executablePath: netns.wrap(CHROMIUM) });
+    startCalls((Object.keys(SCENARIOS) as Name[]).filter(runs));
+  });
+
+  afterAll(async () => {
+    // wait for every call, so that nothing runs in the namespace when it goes
+    await Promise.allSettled(calls.values());
+    await browser?.close();
+    netns?.remove();
+  }, 240_000);
+
+  const timeout = 600_000; // a test may wait for calls queued before its own
+
+  it.runIf(runs('clean'))('a clean call has no loss and a short round trip', async () => {
+    const { events, page, relay } = await call('clean');
+    expect(page.state).toBe('ended');
+    expect(page.endedAt - page.connectedAt!).toBeGreaterThanOrEqual(CALL_SECONDS * 1000);
+    expect(relay.forwarded).toBeGreaterThan(1000); // the media went through the relay
+    for (const pc of ['PC_0', 'PC_1']) {
+      expect(stateChanges(events, pc)).toEqual(['connecting', 'connected']);
+      expect(inboundLoss(events, pc, 'audio')).toBeLessThan(0.01);
+      expect(medianRtcpRtt(events, pc, 'audio')).toBeLessThan(0.05);
+    }
+  }, timeout);
+
+  it.runIf(runs('loss'))('8 % loss each way shows as inbound audio loss near 8 %', async () => {
+    const { events, relay } = await call('loss');
+    const dropped = relay.dropped.loss / (relay.dropped.loss + relay.forwarded);
+    expect(dropped).toBeGreaterThan(0.07);
+    expect(dropped).toBeLessThan(0.09);
+    for (const pc of ['PC_0', 'PC_1']) {
+      expect(inboundLoss(events, pc, 'audio')).toBeGreaterThan(0.055);
+      expect(inboundLoss(events, pc, 'audio')).toBeLessThan(0.105);
+    }
+  }, timeout);
+
+  it.runIf(runs('delay'))('150 ms added each way gives an RTCP round trip within 20 % of 300 ms', async () => {
+    const { events } = await call('delay');
+    for (const pc of ['PC_0', 'PC_1']) {
+      for (const kind of ['audio', 'video']) {
+        expect(medianRtcpRtt(events, pc, kind)).toBeGreaterThan(0.24);
+        expect(medianRtcpRtt(events, pc, kind)).toBeLessThan(0.36);
+      }
+    }
+  }, timeout);
+
+  it.runIf(runs('cap'))('a 300 kbit/s cap limits outgoing video by bandwidth', async () => {
+    const { events } = await call('cap');
+    for (const pc of ['PC_0', 'PC_1']) {
+      const outbound = report(samples(events, pc).at(-1)!.sample, 'outbound-rtp', 'video')!;
+      const durations = outbound.qualityLimitationDurations as Record<string, number>;
+      const total = Object.values(durations).reduce((a, b) => a + b, 0);
+      expect(durations.bandwidth! / total).toBeGreaterThan(0.5);
+      expect(outbound.frameWidth as number).toBeLessThan(1280);
+    }
+  }, timeout);
+
+  it.runIf(runs('blackout'))('a 6 s blackout mid-call stops the media, which comes back after it', async () => {
+    const { events, page, during } = await call('blackout');
+    const { start, end } = during as { start: number; end: number };
+    expect(end - start).toBeGreaterThanOrEqual(6000);
+    expect(end - start).toBeLessThan(6500);
+    expect(page.state).toBe('ended');
+    for (const pc of ['PC_0', 'PC_1']) {
+      const received = samples(events, pc).map(({ t, sample }) => ({ t, packets: num(report(sample, 'inbound-rtp', 'audio'), 'packetsReceived') }));
+      const inside = received.filter(({ t }) => t > start + 1000 && t < end);
+      expect(inside.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(inside.map((r) => r.packets)).size).toBe(1); // nothing got through
+      const after = received.filter(({ t }) => t > end + 2000);
+      expect(after.at(-1)!.packets).toBeGreaterThan(inside[0]!.packets + 50); // it came back
+      expect(stateChanges(events, pc).at(-1)).toBe('connected');
+    }
+  }, timeout);
+
+  it.runIf(runs('unreachable'))('unreachable candidates: the connection fails without ever connecting', async () => {
+    const { events, page, relay } = await call('unreachable');
+    expect(page.state).toBe('failed');
+    expect(page.connectedAt).toBeNull();
+    expect(relay.forwarded).toBe(0);
+    expect(relay.dropped.blocked).toBeGreaterThan(0);
+    const changes = [...stateChanges(events, 'PC_0'), ...stateChanges(events, 'PC_1')];
+    expect(changes).toContain('failed');
+    expect(changes).not.toContain('connected');
+  }, timeout);
+
+  it.runIf(runs('relay-only'))('a relay-only caller connects through TURN', async () => {
+    const { events, page, relay } = await call('relay-only');
+    expect(page.state).toBe('ended');
+    expect(relay.turn.allocations).toBeGreaterThan(0);
+    expect(relay.turn.toPeers).toBeGreaterThan(1000);
+    const create = events.find((e) => e.pc === 'PC_0' && e.method === 'create')!;
+    expect(create.value).toMatchObject({ iceTransportPolicy: 'relay' });
+    const pair = selectedPair(samples(events, 'PC_0').at(-1)!.sample)!;
+    expect(pair.local.candidateType).toBe('relay');
+    expect(pair.local.relayProtocol).toBe('udp');
+  }, timeout);
+});
