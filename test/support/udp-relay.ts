@@ -24,6 +24,8 @@ export interface Impairment {
 
 export interface RelayCounts {
   forwarded: number;
+  /** how long the relay really held the packets it forwarded (ms, summed): the delay and queueing it added, timer lateness included */
+  heldMs: number;
   dropped: { loss: number; blocked: number; queue: number; unknownSource: number };
 }
 
@@ -54,7 +56,7 @@ function random(seed: number): () => number {
 export class UdpRelay {
   private readonly legs = new Map<string, Leg>();
   private impairment: Impairment = { loss: 0, delayMs: 0, rateKbps: null, blocked: false };
-  private readonly counts: RelayCounts = { forwarded: 0, dropped: { loss: 0, blocked: 0, queue: 0, unknownSource: 0 } };
+  private readonly counts: RelayCounts = { forwarded: 0, heldMs: 0, dropped: { loss: 0, blocked: 0, queue: 0, unknownSource: 0 } };
   private readonly next: () => number;
   private closed = false;
 
@@ -130,9 +132,9 @@ export class UdpRelay {
       this.counts.dropped.loss++;
       return;
     }
+    const now = performance.now();
     let wait = delayMs;
     if (rateKbps !== null) {
-      const now = performance.now();
       const start = Math.max(now, to.busyUntil);
       if (start - now > MAX_QUEUE_MS) {
         this.counts.dropped.queue++;
@@ -144,6 +146,7 @@ export class UdpRelay {
     const send = () => {
       if (this.closed) return;
       this.counts.forwarded++;
+      this.counts.heldMs += performance.now() - now;
       from.socket.send(msg, to.target.port, to.target.address);
     };
     if (wait < 1) send();
