@@ -290,7 +290,7 @@ describe.skipIf(unavailable !== null)(`impaired calls${unavailable ? ` (skipped:
     for (const pc of ['PC_0', 'PC_1']) expect(ofType(result, 'bandwidth-limited-video', pc), listed(result).join('\n')).not.toEqual([]);
   }, timeout);
 
-  it.runIf(runs('blackout'))('a 6 s blackout mid-call: media stops and comes back; a disruption within 1 s of it, recovered', async () => {
+  it.runIf(runs('blackout'))('a 6 s blackout mid-call: the media of both connections stops, and comes back after it', async () => {
     const { events, page, during } = await call('blackout');
     const { start, end } = during as { start: number; end: number };
     expect(end - start).toBeGreaterThanOrEqual(6000);
@@ -305,6 +305,13 @@ describe.skipIf(unavailable !== null)(`impaired calls${unavailable ? ` (skipped:
       expect(after.at(-1)!.packets).toBeGreaterThan(inside[0]!.packets + 50); // it came back
       expect(stateChanges(events, pc).at(-1)).toBe('connected');
     }
+  }, timeout);
+
+  // Chrome's ICE state may not notice a 6 s blackout at all (seen: no state change on
+  // either connection; or `disconnected` only after it ended, for a few ms): the
+  // analysis must find it in the media stats.
+  it.runIf(runs('blackout'))('a 6 s blackout mid-call: each connection has a disruption within 1 s of it, recovered', async () => {
+    const { start, end } = (await call('blackout')).during as { start: number; end: number };
     const result = await analysis('blackout');
     // the media of both connections stopped for the length of the blackout
     const seen = JSON.stringify({ truth: { start, end }, connections: result.connections.map((c) => ({ pc: c.pcId, disruptions: c.lifecycle.disruptions })) });
