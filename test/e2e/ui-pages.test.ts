@@ -232,6 +232,37 @@ describe('the viewer', () => {
   });
 });
 
+describe('deleting sessions', () => {
+  it('deletes one session after confirmation, then all', async () => {
+    // a second, short call: two ended sessions to delete
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/call.html?seconds=1&second=1`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+    await page.goto('about:blank');
+    const bg = await browser.background();
+    const short = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the short call to end');
+    const before = (await listSessions(bg)).length;
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    const viewer = await extensionPage('viewer/viewer.html', 'light');
+    const row = viewer.locator(`tr[data-session="${short.id}"]`);
+    await row.getByRole('button', { name: 'Delete…' }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    expect((await listSessions(bg)).length).toBe(before);
+    await row.getByRole('button', { name: 'Delete…' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await listSessions(bg)).map((s) => s.id)).not.toContain(short.id);
+
+    await viewer.getByRole('button', { name: 'Delete all…' }).click();
+    await viewer.getByRole('button', { name: 'Delete all', exact: true }).click();
+    await viewer.getByText('No session is stored yet').waitFor();
+    expect(await listSessions(bg)).toEqual([]);
+    await viewer.close();
+  });
+});
+
 describe('the options page', () => {
   it('saves each change, clamped, and shows the stored value', async () => {
     const options = await extensionPage('options/options.html', 'light');
