@@ -276,6 +276,7 @@ async function main(): Promise<void> {
   console.log(`\nCall lengths (last round): ${without.callSeconds.toFixed(1)} s / ${withExt.callSeconds.toFixed(1)} s; ` +
     `connection-minutes stored: ${(withExt.connectionMinutes ?? 0).toFixed(2)}; baseline dump: ${baseline.connectionMinutes.toFixed(2)} connection-minutes.`);
   await formatFigures();
+  await panelFigures();
   await analysisFigures();
 }
 
