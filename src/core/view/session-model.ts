@@ -275,7 +275,13 @@ export class SessionModel {
   version = 0;
 
   constructor(public session: SessionRecord) {
-    for (const c of session.connections) this.connection(c.id);
+    for (const c of session.connections) {
+      // what the session knows of each connection; its events (create, close) refine it
+      const model = this.connection(c.id);
+      model.createdAt = c.createdAt;
+      model.closedAt = c.closedAt;
+      model.configuration = c.configuration;
+    }
   }
 
   connection(id: string): ConnectionModel {
