@@ -95,9 +95,11 @@ interface ConnectionTrack {
   /** from iceconnectionstatechange, for browsers that never report connectionState */
   iceState: ConnectionStateName | null;
   closed: boolean;
+  /** the last two complete samples */
+  prev?: StatsSample;
   last?: StatsSample;
-  sendBps: number | null;
-  recvBps: number | null;
+  /** the bitrate between them, computed when first asked for (a rebuild goes through thousands of samples) */
+  rate?: { sendBps: number | null; recvBps: number | null };
 }
 
 export class LiveSessionTracker {
@@ -144,7 +146,7 @@ export class LiveSessionTracker {
   private connection(id: string): ConnectionTrack {
     let c = this.connections.get(id);
     if (!c) {
-      c = { id, state: null, iceState: null, closed: false, sendBps: null, recvBps: null };
+      c = { id, state: null, iceState: null, closed: false };
       this.connections.set(id, c);
     }
     return c;
@@ -168,10 +170,9 @@ export class LiveSessionTracker {
         if (!e.full && !c.last) break;
         const sample = e.full ? (e.value as StatsSample) : applyStatsDelta(c.last, e.value as StatsDelta);
         this.analyzer.push(e, sample);
-        const rate = connectionBitrate(c.last, sample);
-        c.sendBps = rate.sendBps;
-        c.recvBps = rate.recvBps;
+        c.prev = c.last;
         c.last = sample;
+        c.rate = undefined;
         break;
       }
     }
@@ -181,7 +182,9 @@ export class LiveSessionTracker {
     const perConnection: LiveConnectionSummary[] = [...this.connections.values()].map((c) => {
       const state: ConnectionStateName = c.closed ? 'closed' : (c.state ?? c.iceState ?? 'new');
       const live = state !== 'closed' && state !== 'failed';
-      return { id: c.id, state, live, sendBps: live ? c.sendBps : null, recvBps: live ? c.recvBps : null };
+      if (!live || !c.last) return { id: c.id, state, live, sendBps: null, recvBps: null };
+      c.rate ??= connectionBitrate(c.prev, c.last);
+      return { id: c.id, state, live, ...c.rate };
     });
     const live = perConnection.filter((c) => c.live);
     const worst = perConnection.reduce<ConnectionStateName | null>((w, c) => (w === null || BADNESS[c.state] > BADNESS[w] ? c.state : w), null);
