@@ -49,39 +49,86 @@ function cell(value: unknown): string {
   return csvField(csvValue(value));
 }
 
+/** What the rows of one report (connection and stats id) had last time, to reuse their text. */
+interface ReportRows {
+  /** the report's keys as last seen */
+  keys: string[];
+  /** per key: its last value and the end of its row (`property,value\r\n`), or null for a key that is a column */
+  values: unknown[];
+  tails: (string | null)[];
+  /** `pcId,statsId,type,kind,` and the type and kind it was made for */
+  columns: string;
+  type: unknown;
+  kind: unknown;
+}
+
 /**
  * The CSV in pieces of about `chunkChars` characters (header first), so that
  * a long session never has to be one string: a 4-connection hour at 1 s is
  * some 400 MB of CSV, near the largest string a JavaScript engine makes.
+ * Most values are the same from one sample to the next: a row's text is
+ * made again only when its value changed.
  */
 export function* csvChunks(dump: SessionDump, chunkChars = 1 << 20): Generator<string> {
-  let chunk = CSV_COLUMNS.join(',') + '\r\n';
-  const names = new Map<string, string>();
-  const name = (property: string) => {
-    let q = names.get(property);
-    if (q === undefined) names.set(property, (q = csvField(property)));
-    return q;
-  };
+  let parts: string[] = [CSV_COLUMNS.join(',') + '\r\n'];
+  let length = 0;
+  const reports = new Map<string, Map<string, ReportRows>>();
+  let lastTs = NaN;
+  let lastTime = '';
   for (const { event, sample } of completeStatsSamples(orderEvents(dump.events))) {
-    const pc = csvField(event.pc!);
+    const pc = event.pc!;
+    let ofPc = reports.get(pc);
+    if (!ofPc) reports.set(pc, (ofPc = new Map()));
     for (const statsId in sample) {
       const report = sample[statsId]!;
+      let rows = ofPc.get(statsId);
+      if (!rows) ofPc.set(statsId, (rows = { keys: [], values: [], tails: [], columns: '', type: undefined, kind: undefined }));
+      const keys = Object.keys(report);
+      if (!sameKeys(keys, rows.keys)) {
+        rows.keys = keys;
+        rows.values = keys.map(() => undefined);
+        rows.tails = keys.map((k) => (IN_COLUMNS.has(k) ? null : ''));
+      }
+      if (rows.columns === '' || report.type !== rows.type || report.kind !== rows.kind) {
+        rows.type = report.type;
+        rows.kind = report.kind;
+        rows.columns =
+          `${csvField(pc)},${csvField(statsId)},` +
+          `${csvField(typeof report.type === 'string' ? report.type : '')},${csvField(typeof report.kind === 'string' ? report.kind : '')},`;
+      }
       const ts = typeof report.timestamp === 'number' ? report.timestamp : event.t;
-      const prefix =
-        `${isoTime(ts)},${String(ts)},${pc},${csvField(statsId)},` +
-        `${csvField(typeof report.type === 'string' ? report.type : '')},${csvField(typeof report.kind === 'string' ? report.kind : '')},`;
-      for (const property in report) {
-        const value = report[property];
-        if (IN_COLUMNS.has(property) || value === undefined) continue;
-        chunk += `${prefix}${name(property)},${cell(value)}\r\n`;
+      if (ts !== lastTs) {
+        lastTs = ts;
+        lastTime = `${isoTime(ts)},${String(ts)},`;
+      }
+      const prefix = lastTime + rows.columns;
+      const { values, tails } = rows;
+      for (let i = 0; i < keys.length; i++) {
+        if (tails[i] === null) continue;
+        const value = report[keys[i]!];
+        if (value === undefined) continue;
+        if (value !== values[i] || tails[i] === '') {
+          values[i] = value;
+          tails[i] = `${csvField(keys[i]!)},${cell(value)}\r\n`;
+        }
+        // pushed as two strings: join copies flat strings fast, and a row made by `+` would not be flat
+        parts.push(prefix, tails[i]!);
+        length += prefix.length + tails[i]!.length;
       }
     }
-    if (chunk.length >= chunkChars) {
-      yield chunk;
-      chunk = '';
+    if (length >= chunkChars) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
     }
   }
-  if (chunk.length > 0) yield chunk;
+  if (parts.length > 0) yield parts.join('');
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The whole CSV as one string (for a long session, use csvChunks). */

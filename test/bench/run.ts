@@ -8,17 +8,30 @@
 //     webrtc-internals dumps of ../shared/fixtures. Target: under 30 KB.
 //  3. Export and import of a synthetic 1-hour session with 4 connections at
 //     1 s polling, per format: time and bytes. Target: each under 2 s.
-//
 //  4. Analysis (src/core/analysis): cost per getStats sample of one
 //     connection with 4 tracks (target under 0.2 ms), and of a whole
 //     imported 1-hour session with 4 connections (target under 1 s).
 //
-// BENCH_SKIP_CALLS=1 skips the calls (1, 2).
-// BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 2)
-// how many times each variant runs (alternating; medians are reported).
+// (1) is measured two ways. TaskDuration counts everything the main thread
+// did, so a busy machine moves it by more than the extension costs: each
+// round runs the three variants (without, with, the page polling getStats
+// itself) in a rotating order, and the rows give the median and the range
+// over rounds of each, and of the per-round difference. The second way is
+// less sensitive to load: the DevTools protocol Profiler samples the page's
+// main thread during the call (with the extension), and the samples whose
+// nearest JavaScript frame is one of the extension's scripts (the page hook
+// and the content script, chrome-extension:// URLs; natives they call, such
+// as postMessage and getStats, count with them, except where a page script
+// is further up the stack: that is the page's own call of a wrapped API such
+// as close(), which the page makes with or without the extension) are its time.
+//
+// BENCH_SKIP_CALLS=1 skips the calls (1, 2), BENCH_SKIP_FORMATS=1 skips (3) after the calls;
+// BENCH_PROFILE_DIR=<dir> keeps the calls' profiles there (open them in DevTools' Performance panel).
+// BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 4)
+// how many rounds of the three variants run.
 
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { launchWithExtension } from '../support/chromium';
 import { servePages } from '../support/server';
@@ -32,12 +45,16 @@ import { analyzeDump, SessionAnalyzer } from '../../src/core/analysis';
 import { completeStatsSamples } from '../../src/core/session';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/dumps');
 
 interface CallCost {
   busyMs: number;
   callSeconds: number;
+  /** Profiler: main-thread ms in the extension's scripts during the call, per script file */
+  extensionMs?: Record<string, number>;
+  /** Profiler: ms of all samples during the call (idle excluded) */
+  sampledBusyMs?: number;
   sessionBytes?: number;
   storageBytes?: number;
   connectionMinutes?: number;
@@ -57,14 +74,24 @@ async function measureCall(withExtension: boolean, pagePolls = false): Promise<C
     await cdp.send('Performance.enable');
     const taskDuration = async () =>
       ((await cdp.send('Performance.getMetrics')).metrics as { name: string; value: number }[]).find((m) => m.name === 'TaskDuration')!.value;
+    // profiled in every variant, so that the profiler's own cost is on both sides of the difference
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); // µs
     const url = `${server.origin}/call.html?seconds=${seconds}${pagePolls ? '&poll=1' : ''}`;
     await page.goto(url);
     await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await cdp.send('Profiler.start');
     const busyStart = await taskDuration();
     await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'ended', null, { timeout: (seconds + 30) * 1000 });
     const busyEnd = await taskDuration();
     const call = await page.evaluate(() => (window as unknown as CallWindow).call);
     const cost: CallCost = { busyMs: (busyEnd - busyStart) * 1000, callSeconds: (call.endedAt - call.connectedAt) / 1000 };
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
+    if (bg) Object.assign(cost, attribute(profile, `chrome-extension://${browser.extensionId}/`));
+    if (process.env.BENCH_PROFILE_DIR) {
+      const name = `call-${withExtension ? 'with' : pagePolls ? 'page-polls' : 'without'}-${Date.now()}.cpuprofile`;
+      writeFileSync(join(process.env.BENCH_PROFILE_DIR, name), JSON.stringify(profile));
+    }
     if (bg) {
       await page.goto('about:blank');
       // ended and compacted
@@ -86,6 +113,61 @@ async function measureCall(withExtension: boolean, pagePolls = false): Promise<C
     await browser.close();
     await server.close();
   }
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { url: string; functionName: string }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Main-thread time of a Profiler profile: per extension script (by file
+ * name), the samples whose nearest frame with a URL is that script (for a
+ * native, only when no page script called it through the script); and all
+ * samples but idle ones.
+ */
+function attribute(profile: CpuProfile, prefix: string): { extensionMs: Record<string, number>; sampledBusyMs: number } {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  /** per node: the extension script it counts for, or null */
+  const owner = new Map<number, string | null>();
+  const ownerOf = (id: number): string | null => {
+    const known = owner.get(id);
+    if (known !== undefined) return known;
+    const node = byId.get(id)!;
+    const url = node.callFrame.url;
+    const parentId = parent.get(id);
+    const result = url ? (url.startsWith(prefix) ? url.slice(prefix.length) : null) : parentId === undefined ? null : ownerOf(parentId);
+    owner.set(id, result);
+    return result;
+  };
+  /** per node: whether a page script (a URL not the extension's) is on the stack at or above it */
+  const underPage = new Map<number, boolean>();
+  const isUnderPage = (id: number): boolean => {
+    const known = underPage.get(id);
+    if (known !== undefined) return known;
+    const url = byId.get(id)!.callFrame.url;
+    const parentId = parent.get(id);
+    const result = (url !== '' && !url.startsWith(prefix)) || (parentId !== undefined && isUnderPage(parentId));
+    underPage.set(id, result);
+    return result;
+  };
+  const extensionMs: Record<string, number> = {};
+  let sampledBusyMs = 0;
+  // timeDeltas[i] is the time from sample i-1 to sample i: the time of sample i-1
+  for (let i = 0; i + 1 < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    const ms = profile.timeDeltas[i + 1]! / 1000;
+    if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+    sampledBusyMs += ms;
+    const script = ownerOf(id);
+    if (script === null) continue;
+    if (byId.get(id)!.callFrame.url === '' && isUnderPage(id)) continue; // the page's own call of a wrapped native
+    extensionMs[script] = (extensionMs[script] ?? 0) + ms;
+  }
+  return { extensionMs, sampledBusyMs };
 }
 
 /** Bytes per connection-minute of a webrtc-internals dump: file size over the connections' stats time spans. */
@@ -207,25 +289,31 @@ async function main(): Promise<void> {
   }
   console.log(
     `Two-connection audio+video call of ${seconds} s, 1 s polling, headless Chromium; ` +
-      `${rounds} round(s) of (without, with the extension, without but the page polling getStats), medians reported.\n`,
+      `${rounds} round(s) of (without, with the extension, without but the page polling getStats) in rotating order; ` +
+      `median and [min – max] over rounds.\n`,
   );
   const runsWithout: CallCost[] = [];
   const runsWith: CallCost[] = [];
   const runsPagePolls: CallCost[] = [];
+  const variants = [() => measureCall(false).then((c) => runsWithout.push(c)), () => measureCall(true).then((c) => runsWith.push(c)), () => measureCall(false, true).then((c) => runsPagePolls.push(c))];
   for (let r = 0; r < rounds; r++) {
-    runsWithout.push(await measureCall(false));
-    runsWith.push(await measureCall(true));
-    runsPagePolls.push(await measureCall(false, true));
+    for (let v = 0; v < variants.length; v++) await variants[(v + r) % variants.length]!();
   }
   const perSecond = (c: CallCost) => c.busyMs / c.callSeconds;
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const busyWithout = median(runsWithout.map(perSecond));
-  const busyWith = median(runsWith.map(perSecond));
-  const added = busyWith - busyWithout;
-  const busyPagePolls = median(runsPagePolls.map(perSecond));
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
+  const spread = (xs: number[], format = (x: number) => x.toFixed(2)) => `${format(median(xs))} [${format(Math.min(...xs))} – ${format(Math.max(...xs))}]`;
+  const busyWithout = runsWithout.map(perSecond);
+  const busyWith = runsWith.map(perSecond);
+  const busyPagePolls = runsPagePolls.map(perSecond);
+  // per round: with (or page polling) minus without of the same round
+  const added = busyWith.map((b, i) => b - busyWithout[i]!);
+  const pageAdded = busyPagePolls.map((b, i) => b - busyWithout[i]!);
+  const extensionPerSecond = runsWith.map((c) => Object.values(c.extensionMs ?? {}).reduce((a, b) => a + b, 0) / c.callSeconds);
+  const scripts = [...new Set(runsWith.flatMap((c) => Object.keys(c.extensionMs ?? {})))].sort();
   const withExt = runsWith.at(-1)!;
   const without = runsWithout.at(-1)!;
 
@@ -238,20 +326,28 @@ async function main(): Promise<void> {
   console.log(row(['---', '---', '---', '---', '---']));
   console.log(
     row([
-      'page main-thread busy, ms per s of call',
-      busyWithout.toFixed(2),
-      busyWith.toFixed(2),
-      `${added >= 0 ? '+' : ''}${added.toFixed(2)} ms/s`,
+      'page main-thread busy (Performance TaskDuration), ms per s of call',
+      spread(busyWithout),
+      spread(busyWith),
+      `${spread(added, signed)} ms/s (per round)`,
       '< 5 ms/s added',
     ]),
   );
-  const pageAdded = busyPagePolls - busyWithout;
+  console.log(
+    row([
+      'page main-thread time in the extension\'s scripts (Profiler samples), ms per s of call',
+      '',
+      spread(extensionPerSecond),
+      scripts.map((f) => `${f}: ${median(runsWith.map((c) => (c.extensionMs?.[f] ?? 0) / c.callSeconds)).toFixed(2)}`).join(', '),
+      '< 5 ms/s added',
+    ]),
+  );
   console.log(
     row([
       'for comparison: the page itself calling getStats every second (no extension)',
-      busyWithout.toFixed(2),
-      busyPagePolls.toFixed(2),
-      `${pageAdded >= 0 ? '+' : ''}${pageAdded.toFixed(2)} ms/s`,
+      spread(busyWithout),
+      spread(busyPagePolls),
+      `${spread(pageAdded, signed)} ms/s (per round)`,
       '',
     ]),
   );
@@ -275,7 +371,7 @@ async function main(): Promise<void> {
   );
   console.log(`\nCall lengths (last round): ${without.callSeconds.toFixed(1)} s / ${withExt.callSeconds.toFixed(1)} s; ` +
     `connection-minutes stored: ${(withExt.connectionMinutes ?? 0).toFixed(2)}; baseline dump: ${baseline.connectionMinutes.toFixed(2)} connection-minutes.`);
-  await formatFigures();
+  if (!process.env.BENCH_SKIP_FORMATS) await formatFigures();
   await panelFigures();
   await analysisFigures();
 }

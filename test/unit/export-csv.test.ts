@@ -117,3 +117,35 @@ describe('exportCsv', () => {
     expect(exportCsv({ session: session(), events: [] })).toBe('time,timestamp,pcId,statsId,type,kind,property,value\r\n');
   });
 });
+
+describe('exportCsv over many samples', () => {
+  it('writes every sample complete while values change, come back, and properties, types and kinds change', () => {
+    // complete samples, stored as the capture stores them (a complete one, then deltas)
+    const samples: StatsSample[] = [];
+    for (let i = 0; i < 8; i++) {
+      const r: Record<string, unknown> = { timestamp: T + i * 1000, type: i < 5 ? 'inbound-rtp' : 'outbound-rtp', bytes: [5, 7, 5, 5, 9, 9, 5, 7][i], flag: i % 2 === 0 };
+      if (i % 3 !== 1) r.kind = 'audio';
+      if (i >= 2 && i < 6) r.extra = { n: i % 2 };
+      samples.push({ R1: r, R2: { timestamp: T + i * 1000 - 400, type: 'remote-inbound-rtp', rtt: i < 4 ? 0.25 : 0.5 } });
+    }
+    const events: StoredEvent[] = samples.map((s, i) => {
+      const delta = i === 0 ? null : statsDelta(samples[i - 1], s);
+      return { sessionId: 's', frame: 0, seq: i + 1, t: T + i * 1000 + 1, method: 'getStats', pc: 'PC_0', value: delta ?? s, ...(delta ? {} : { full: true as const }) };
+    });
+    expect(events.some((e) => !e.full)).toBe(true);
+    // the rows, written out naively from the complete samples
+    const expected = ['time,timestamp,pcId,statsId,type,kind,property,value'];
+    for (const s of samples) {
+      for (const [id, report] of Object.entries(s)) {
+        const ts = report.timestamp as number;
+        for (const [name, value] of Object.entries(report)) {
+          if (['id', 'timestamp', 'type', 'kind'].includes(name)) continue;
+          expected.push([new Date(ts).toISOString(), ts, 'PC_0', id, report.type, report.kind ?? '', name, csvField(csvValue(value))].join(','));
+        }
+      }
+    }
+    const text = exportCsv({ session: session(), events });
+    expect(text).toBe(expected.join('\r\n') + '\r\n');
+    expect([...csvChunks({ session: session(), events }, 50)].join('')).toBe(text);
+  });
+});

@@ -316,3 +316,16 @@ describe('derived metrics: edge cases', () => {
     expect(userAgentData('')).toEqual({ brands: [], fullVersionList: [], mobile: false, platform: '' });
   });
 });
+
+describe('exportInternals: date series', () => {
+  it('writes Date.toLocaleString of each value, also for times in the same second', () => {
+    const times = [T + 100, T + 900, T + 1000, T + 1999, T + 2500, T + 100];
+    const events: StoredEvent[] = times.map((at, i) => ({
+      sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', full: true,
+      value: { IT1: { timestamp: T + i * 1000, type: 'inbound-rtp', kind: 'audio', lastPacketReceivedTimestamp: at } },
+    }));
+    const out = JSON.parse(exportInternals({ session: session(), events })) as { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
+    const stats = Object.values(out.PeerConnections)[0]!.stats;
+    expect(JSON.parse(stats['IT1-[lastPacketReceivedTimestamp]']!.values)).toEqual(times.map((at) => new Date(at).toLocaleString()));
+  });
+});

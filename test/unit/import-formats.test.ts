@@ -558,3 +558,24 @@ describe('helpers', () => {
     ]);
   });
 });
+
+describe('rtcstats file format 3: stored deltas', () => {
+  it("keeps a delta line's own delta (names decompressed) as the stored value; a complete line is stored as a delta", async () => {
+    const text =
+      'RTCStatsDump\n{"fileFormat":3}\n' +
+      `["getStats","PC_0",{"A":{"type":"codec","timestamp":${T},"n":1,"m":"x"}},"full",${T}]\n` +
+      // property 14 is packetsReceived in rtcstats' table; m repeats its unchanged value
+      `["g","PC_0",{"A":{"14":5,"m":"x"},"t":${T + 1000}},1000]\n` +
+      `["getStats","PC_0",{"A":{"type":"codec","timestamp":${T + 2000},"n":1,"m":"x","packetsReceived":9}},"full",1000]\n`;
+    const r = await importDump(enc(text));
+    const stats = r.dump.events.filter((e) => e.method === 'getStats');
+    expect(stats[1]!.value).toEqual({ A: { packetsReceived: 5, m: 'x' }, t: T + 1000 });
+    expect(stats[1]!.full).toBeUndefined();
+    expect(stats[2]!.value).toEqual({ A: { packetsReceived: 9 }, t: T + 2000 }); // complete in the file, a delta when stored
+    expect(samplesOf(r.dump.events, 'PC_0')).toEqual([
+      { A: { type: 'codec', timestamp: T, n: 1, m: 'x' } },
+      { A: { type: 'codec', timestamp: T + 1000, n: 1, m: 'x', packetsReceived: 5 } },
+      { A: { type: 'codec', timestamp: T + 2000, n: 1, m: 'x', packetsReceived: 9 } },
+    ]);
+  });
+});

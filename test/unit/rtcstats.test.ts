@@ -714,3 +714,19 @@ describe('decompressMethod', () => {
     expect(decompressMethod(999)).toBe('999');
   });
 });
+
+describe('exportRtcstats: stored deltas', () => {
+  it('writes a stored delta exactly as stored (here one that also repeats an unchanged property), and reads back the same samples', () => {
+    const s0: StatsSample = { A: { type: 'codec', timestamp: T + 1000, n: 1, m: 'x' } };
+    const s1: StatsSample = { A: { type: 'codec', timestamp: T + 2000, n: 2, m: 'x' } };
+    // a valid delta in rtcstats' scheme, though not the smallest (m did not change)
+    const stored = { A: { n: 2, m: 'x' }, t: T + 2000 };
+    const ev = (seq: number, value: unknown, full?: true): StoredEvent => ({
+      sessionId: SESSION_ID, frame: 0, seq, t: T + seq * 1000, method: 'getStats', pc: 'PC_0', value, ...(full ? { full } : {}),
+    });
+    const text = exportRtcstats(session(), [ev(1, s0, true), ev(2, stored)]);
+    const lines = readLikeRtcstats(text).lines.filter((l) => l[0] === 'getStats');
+    expect(lines[1]![2]).toEqual(stored);
+    expect(readRtcstats(text).events.filter((e) => e.method === 'getStats').map((e) => e.value)).toEqual([s0, s1]);
+  });
+});
