@@ -135,6 +135,14 @@ function ChartGroups({ connection, markers, sync, version }: { connection: Conne
   // The groups change only when new stats objects or properties appear (Firefox adds RTCP RTT seconds into a call).
   const groups = useMemo(() => defaultCharts(connection), [connection, chartsShape(connection), version > 0]);
   if (connection.times.length === 0) return <p class="muted">No stats samples yet.</p>;
+  if (groups.length === 0) {
+    return (
+      <p class="muted">
+        No chart to draw: {connection.times.length} stats sample{connection.times.length === 1 ? '' : 's'}, without the RTP or candidate-pair
+        data the default charts read (the Stats explorer shows what there is).
+      </p>
+    );
+  }
   return (
     <div class="chart-groups">
       <p class="muted hint">Drag on a chart to zoom all charts of this connection; double-click to reset. Dashed lines: state changes, ICE restarts, renegotiations, candidate-pair switches, track events.</p>

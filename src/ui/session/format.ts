@@ -1,12 +1,10 @@
-// Numbers and times for people.
+// Numbers and times for people (bitrates and durations as the session list writes them).
+
+import { formatBitrate, formatDuration } from '../../core/session-list';
 
 export function formatValue(v: number | null | undefined, unit: string): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  if (unit === 'bit/s') {
-    if (Math.abs(v) >= 1e6) return `${(v / 1e6).toFixed(2)} Mbit/s`;
-    if (Math.abs(v) >= 1e3) return `${(v / 1e3).toFixed(0)} kbit/s`;
-    return `${v.toFixed(0)} bit/s`;
-  }
+  if (unit === 'bit/s') return formatBitrate(v);
   const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : Math.abs(v) >= 1 ? 2 : 3;
   return `${v.toFixed(digits)}${unit ? ` ${unit}` : ''}`;
 }
@@ -31,13 +29,9 @@ export function relativeTime(t: number, start: number): string {
   return `${s < 0 ? '−' : '+'}${Math.abs(s).toFixed(3)} s`;
 }
 
+/** A duration; '–' for none. */
 export function duration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${pad(s % 60)} s`;
-  return `${Math.floor(m / 60)} h ${pad(m % 60)} min`;
+  return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : '–';
 }
 
 /** The colour class of a connection or ICE state. */
