@@ -120,6 +120,8 @@ export class ConnectionModel {
   /** Stats events not yet read into columns: read when a view first asks (see `ensure`). */
   private readonly pending: StoredEvent[] = [];
   private lastFull: StatsSample | undefined;
+  /** per stats object, the derived metrics that had a value in the last sample */
+  private readonly derivedOn = new Map<string, Set<string>>();
 
   queueStats(e: StoredEvent): void {
     this.pending.push(e);
@@ -170,8 +172,23 @@ export class ConnectionModel {
           }
         }
       }
+      // derived metrics are defined per pair of samples: one that has no value now ends with a null
       const metrics = derived[id];
-      if (metrics) for (const name in metrics) put(rc, name, i, metrics[name]!);
+      let on = this.derivedOn.get(id);
+      if (on) {
+        for (const name of on) {
+          if (metrics && name in metrics) continue;
+          put(rc, name, i, null);
+          on.delete(name);
+        }
+      }
+      if (metrics) {
+        if (!on) this.derivedOn.set(id, (on = new Set()));
+        for (const name in metrics) {
+          put(rc, name, i, metrics[name]!);
+          on.add(name);
+        }
+      }
     }
     // objects gone from this sample: close their presence
     if (prev) {
@@ -179,14 +196,6 @@ export class ConnectionModel {
         if (id in sample) continue;
         const rc = this._reports.get(id);
         if (rc && rc.present[rc.present.length - 1] === Infinity) rc.present[rc.present.length - 1] = i;
-      }
-    }
-    // derived metrics are defined per pair of samples: where one is missing, the metric has no value
-    for (const [id, rc] of this._reports) {
-      if (!(id in sample)) continue;
-      const metrics = derived[id];
-      for (const [name, col] of rc.columns) {
-        if (name.charCodeAt(0) === 91 /* [ */ && !(metrics && name in metrics) && col.values[col.values.length - 1] !== null) put(rc, name, i, null);
       }
     }
     const selected = selectedPairIds(sample);
