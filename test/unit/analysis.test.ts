@@ -284,8 +284,93 @@ describe('lifecycle', () => {
     const r = analyze(events);
     const d = r.connections[0]!.lifecycle.disruptions[0]!;
     expect(d.start - START).toBe(7200);
-    expect(d.stateChangedAt - START).toBe(9500);
+    expect(d.stateChangedAt! - START).toBe(9500);
     expect(d.durationMs).toBe(14_000 - 7200);
+  });
+
+  describe('media gaps: nothing received on the whole connection, whatever the state says', () => {
+    // samples every 1 s at t = 1 s + i s; sample i counts what arrived in the second before it,
+    // so silent samples 10..15 mean nothing arrived from 10 s to 16 s: a 6 s gap
+    const silent = { inAudio: false, inVideo: false };
+    const truth = { start: 10_000, end: 16_000 };
+    const gapRun = (extra: ReturnType<typeof ev>[] = [], steps = 30, at = during(10, 16, silent)) => run(steps, at, extra);
+    const rel = (d: { start: number; end: number | null; stateChangedAt: number | null }) => ({
+      start: d.start - START, end: d.end === null ? null : d.end - START, stateChangedAt: d.stateChangedAt === null ? null : d.stateChangedAt - START,
+    });
+
+    it('a 6 s gap without any state change: one disruption of 6 s ± 0.5 s, recovered, and its observation', () => {
+      const r = gapRun();
+      const ds = r.connections[0]!.lifecycle.disruptions;
+      expect(ds.length).toBe(1);
+      const d = ds[0]!;
+      expect(Math.abs(d.durationMs - (truth.end - truth.start))).toBeLessThanOrEqual(500);
+      expect(Math.abs(d.start - START - truth.start)).toBeLessThanOrEqual(500);
+      expect(d.recovered).toBe(true);
+      expect(rel(d).stateChangedAt).toBeNull();
+      expect(of(r, 'ice-disconnected').map((o) => [o.evidence.recovered, o.firstSeenAt])).toEqual([[true, d.start]]);
+    });
+
+    it('the start comes from lastPacketReceivedTimestamp where the pair has it', () => {
+      const dump = callDump(30, during(10, 16, silent));
+      const first = dump.events.find((e) => e.method === 'getStats' && e.t - START === 11_000)!;
+      (first.value as StatsSample).CP!.lastPacketReceivedTimestamp = START + 10_180;
+      const d = analyzeDump(dump).connections[0]!.lifecycle.disruptions[0]!;
+      expect(d.start - START).toBe(10_180);
+    });
+
+    it('a `disconnected` that comes after media is back joins the gap: one disruption, the state change recorded', () => {
+      const r = gapRun([ev(17_300, PC, 'onconnectionstatechange', 'disconnected'), ev(17_600, PC, 'onconnectionstatechange', 'connected')]);
+      const ds = r.connections[0]!.lifecycle.disruptions;
+      expect(ds.map(rel)).toEqual([{ start: expect.any(Number), end: expect.any(Number), stateChangedAt: 17_300 }]);
+      expect(Math.abs(ds[0]!.durationMs - 6000)).toBeLessThanOrEqual(500);
+      expect(ds[0]!.recovered).toBe(true);
+      expect(of(r, 'ice-disconnected').length).toBe(1);
+    });
+
+    it('a `disconnected` during the gap: one disruption from when media stopped to `connected`', () => {
+      const r = gapRun([ev(15_500, PC, 'onconnectionstatechange', 'disconnected'), ev(16_200, PC, 'onconnectionstatechange', 'connected')]);
+      const ds = r.connections[0]!.lifecycle.disruptions;
+      expect(ds.length).toBe(1);
+      expect(rel(ds[0]!).stateChangedAt).toBe(15_500);
+      expect(rel(ds[0]!).end).toBe(16_200);
+      expect(Math.abs(ds[0]!.start - START - truth.start)).toBeLessThanOrEqual(500);
+      expect(ds[0]!.recovered).toBe(true);
+    });
+
+    it('a 1 s gap is none', () => {
+      const r = gapRun([], 30, during(10, 11, silent));
+      expect(r.connections[0]!.lifecycle.disruptions).toEqual([]);
+      expect(of(r, 'ice-disconnected')).toEqual([]);
+    });
+
+    it('a remote that stops sending while consent checks and RTCP keep arriving is none (the same silence without them is one)', () => {
+      // 300 bytes every third second, from 10 s to 25 s, then the remote sends again
+      const quiet = (i: number) => (i >= 10 && i < 25 ? { ...silent, linkBytes: i % 3 === 0 ? 300 : 0 } : {});
+      const r = gapRun([], 30, quiet);
+      expect(r.connections[0]!.lifecycle.disruptions).toEqual([]);
+      expect(of(r, 'ice-disconnected')).toEqual([]);
+      expect(gapRun([], 30, during(10, 25, silent)).connections[0]!.lifecycle.disruptions.length).toBe(1);
+    });
+
+    it('a gap that ends in `failed`: one disruption from when media stopped, not recovered; the connection dropped', () => {
+      const r = gapRun([ev(19_500, PC, 'onconnectionstatechange', 'failed')], 19, (i) => (i >= 10 ? silent : {}));
+      const life = r.connections[0]!.lifecycle;
+      expect(life.disruptions.length).toBe(1);
+      const d = life.disruptions[0]!;
+      expect(rel(d)).toEqual({ start: expect.any(Number), end: null, stateChangedAt: 19_500 });
+      expect(Math.abs(d.start - START - truth.start)).toBeLessThanOrEqual(500);
+      expect(d.recovered).toBe(false);
+      expect(d.durationMs).toBe(START + 19_500 - d.start);
+      expect(life.dropped).toEqual({ at: START + 19_500 });
+    });
+
+    it('a late `disconnected` that ends in `failed` makes the gap not recovered', () => {
+      const r = gapRun([ev(17_300, PC, 'onconnectionstatechange', 'disconnected'), ev(25_000, PC, 'onconnectionstatechange', 'failed')], 24);
+      const ds = r.connections[0]!.lifecycle.disruptions;
+      expect(ds.length).toBe(1);
+      expect(ds[0]!.recovered).toBe(false);
+      expect(ds[0]!.end).toBeNull();
+    });
   });
 
   it('the ICE state stands in when the trace has no connectionState (older browsers)', () => {

@@ -9,6 +9,17 @@ import type { ConnectionLifecycle, Disruption, SelectedPair } from './types';
 export const SLOW_CONNECT_MS = 5000;
 /** a disruption at least this long is an observation (ObserveRTC: `disconnected` for ≥ 5 s) */
 export const DISRUPTION_OBSERVATION_MS = 5000;
+/**
+ * Nothing received on the whole connection (transport / selected pair and all
+ * inbound RTP) for at least this long is a disruption even when the state
+ * never leaves `connected` (Chromium often ignores a blackout of a few
+ * seconds). Two poll intervals at the default 1 s: one flat sample can be a
+ * stats hiccup, and a 1 s blip is not what a user calls a disruption; with
+ * audio at 50 packets/s and RTCP, 2 s of nothing on a call is never normal.
+ */
+export const MEDIA_GAP_MS = 2000;
+/** a `disconnected` this soon after a media gap ended is that gap, seen late by ICE */
+export const LATE_STATE_MS = 10_000;
 /** the first srflx / relay candidate later than this after gathering started (rtcstats.com) */
 export const SLOW_STUN_TURN_MS = 500;
 
@@ -64,8 +75,11 @@ class StateTrack {
   everConnected = false;
   failedAt: number | null = null;
   disruptions: Disruption[] = [];
+  /** a media-gap disruption, already ended, that a late `disconnected` was joined to */
+  private late: Disruption | null = null;
 
-  apply(t: number, next: State): { from: State; to: State } {
+  /** `join`: the media-gap disruption a `disconnected` belongs to (instead of a new one) */
+  apply(t: number, next: State, join: Disruption | null = null): { from: State; to: State } {
     this.seen = true;
     const from = this.state;
     this.state = next;
@@ -73,18 +87,30 @@ class StateTrack {
     if (next === 'connected') {
       if (!this.everConnected) this.firstConnectedAt = t;
       this.everConnected = true;
+      this.late = null;
       const open = this.disruptions[this.disruptions.length - 1];
-      if (open && open.end === null && !open.recovered && this.failedAt === null) {
+      if (open && open.end === null && !open.recovered && this.failedAt === null && from !== 'connected') {
         open.end = t;
         open.durationMs = t - open.start;
         open.recovered = true;
       }
     }
     if (next === 'disconnected' && this.everConnected && from !== 'disconnected') {
-      this.disruptions.push({ start: t, end: null, durationMs: 0, stateChangedAt: t, recovered: false });
+      const open = this.openDisruption();
+      if (open) open.stateChangedAt ??= t; // a media gap seen first
+      else if (join) {
+        join.stateChangedAt ??= t;
+        if (join.end !== null) this.late = join;
+      } else this.disruptions.push({ start: t, end: null, durationMs: 0, stateChangedAt: t, recovered: false });
     }
     if (next === 'failed') {
       this.failedAt = t;
+      if (this.late) {
+        // the connection did not come back after all: the gap ends in the failure
+        this.late.end = null;
+        this.late.recovered = false;
+        this.late = null;
+      }
       const open = this.disruptions[this.disruptions.length - 1];
       if (open && open.end === null) open.durationMs = t - open.start;
     }
@@ -124,6 +150,14 @@ export class LifecycleTracker {
   private droppedAt: number | null = null;
   /** the iceServers / iceTransportPolicy of the configuration */
   private relayOnly = false;
+  // media gaps: the receive counters of the previous sample, the last sample where
+  // media arrived (null after a trickle without media: a quiet remote), the silence in progress
+  private rx: { t: number; key: string | null; link: number | undefined; rtp: number | undefined } | null = null;
+  private mediaAt: number | null = null;
+  /** start: its estimate; from: since when nothing arrived for sure (a lower bound of its length); joined: the state's disruption it became */
+  private silence: { start: number; from: number; joined: Disruption | null } | null = null;
+  /** the last disruption found from a media gap, for a `disconnected` that comes after it ended */
+  private lastGap: Disruption | null = null;
 
   constructor(
     readonly pcId: string,
@@ -303,9 +337,24 @@ export class LifecycleTracker {
   }
 
   private transition(track: StateTrack, t: number, s: State): void {
-    if (this.main === track) this.tick(t); // time-based conditions up to this moment, in the old state
+    const main = this.main === track;
+    if (main) this.tick(t); // time-based conditions up to this moment, in the old state
     const firstState = !track.seen;
-    const { from } = track.apply(t, s);
+    const silence = main && track.everConnected ? this.silence : null;
+    if (silence && !silence.joined && s === 'failed' && track.state === 'connected' && (this.rx?.t ?? t) - silence.from >= MEDIA_GAP_MS) {
+      // media stopped, then the connection failed without passing through `disconnected`
+      track.disruptions.push((silence.joined = { start: silence.start, end: null, durationMs: 0, stateChangedAt: t, recovered: false }));
+    }
+    const late = main && !this.silence && this.lastGap?.end != null && t - this.lastGap.end <= LATE_STATE_MS ? this.lastGap : null;
+    const { from } = track.apply(t, s, s === 'disconnected' ? late : null);
+    if (silence && !silence.joined && s === 'disconnected') {
+      // the state saw the silence too: one disruption, from when media stopped
+      const d = track.openDisruption();
+      if (d) {
+        d.start = Math.min(d.start, silence.start);
+        silence.joined = d;
+      }
+    }
     if (s === 'connected') this.completeRestarts();
     if (this.main !== track) return;
     // observations from the state machine that speaks for the connection
@@ -335,6 +384,56 @@ export class LifecycleTracker {
         }, open ? open.start : t);
       }
     }
+  }
+
+  /**
+   * The receive counters of a sample, for media gaps: `link` the bytes received on
+   * the transport(s) or the selected pair (`key` names the source: a new one is a
+   * new baseline), `rtp` the sum of the inbound RTP streams' packetsReceived,
+   * `lastPacketAt` the pair's (else the newest inbound stream's) lastPacketReceivedTimestamp.
+   * Media arrives when `rtp` advances (`link` where there is no inbound RTP); `link`
+   * alone advancing is a trickle (consent checks, RTCP) from a remote that sends
+   * no media: not a disruption, and the silence after it is not one either.
+   */
+  traffic(t: number, key: string | null, link: number | undefined, rtp: number | undefined, lastPacketAt: number | undefined): void {
+    const prev = this.rx;
+    this.rx = { t, key, link, rtp };
+    const comparable = prev !== null && prev.key === key && (prev.link === undefined) === (link === undefined) && (prev.rtp === undefined) === (rtp === undefined);
+    const dLink = comparable && link !== undefined ? link - prev.link! : 0;
+    const dRtp = comparable && rtp !== undefined ? rtp - prev.rtp! : 0;
+    if (!comparable || dLink < 0 || dRtp < 0 || (link === undefined && rtp === undefined)) {
+      // a new baseline (first sample, pair switch, a stream added or gone, counter reset): no judgement
+      this.silence = null;
+      this.mediaAt = t;
+      return;
+    }
+    const media = rtp !== undefined ? dRtp > 0 : dLink > 0;
+    if (media) {
+      const s = this.silence;
+      const m = this.main;
+      if (s && !s.joined && m.everConnected && m.state === 'connected' && this.closedAt === null && prev.t - s.from >= MEDIA_GAP_MS) {
+        // media is back: it came between the last silent sample and this one
+        const end = (prev.t + t) / 2;
+        const d: Disruption = { start: s.start, end, durationMs: end - s.start, stateChangedAt: null, recovered: true };
+        m.disruptions.push(d);
+        this.lastGap = d;
+        this.settleDisruption(d);
+      }
+      this.silence = null;
+      this.mediaAt = t;
+      return;
+    }
+    if (dLink > 0) {
+      // a trickle without media: a remote that stopped sending, not a broken connection
+      this.silence = null;
+      this.mediaAt = null;
+      return;
+    }
+    if (this.silence || this.mediaAt === null) return;
+    // the first silent sample: the last packet came at lastPacketAt (when the stats say so and it fits) or between the two samples
+    const since = this.mediaAt;
+    const last = lastPacketAt !== undefined && lastPacketAt <= t && lastPacketAt >= since - 5000 ? lastPacketAt : null;
+    this.silence = last !== null ? { start: last, from: last, joined: null } : { start: (since + t) / 2, from: since, joined: null };
   }
 
   private settleDisruption(d: Disruption): void {

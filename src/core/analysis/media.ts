@@ -207,15 +207,30 @@ export class ConnectionMedia {
     const remoteInbound: [string, StatsReport][] = [];
     let transportPair: string | undefined;
     let firefoxPair: string | undefined;
+    // what the connection received, for media gaps: transport bytes, inbound RTP packets, the newest inbound packet
+    let transportBytes: number | undefined;
+    let rtpPackets: number | undefined;
+    let rtpLast: number | undefined;
     for (const id in sample) {
       const r = sample[id];
       if (!r || typeof r !== 'object') continue; // a damaged dump: reports are objects
       switch (r.type) {
-        case 'inbound-rtp': inbound.push([id, r]); break;
+        case 'inbound-rtp': {
+          inbound.push([id, r]);
+          rtpPackets = (rtpPackets ?? 0) + (num(r.packetsReceived) ?? 0);
+          const last = num(r.lastPacketReceivedTimestamp);
+          if (last !== undefined) rtpLast = Math.max(rtpLast ?? last, last);
+          break;
+        }
         case 'outbound-rtp': outbound.push([id, r]); break;
         case 'media-source': sources.push([id, r]); break;
         case 'remote-inbound-rtp': remoteInbound.push([id, r]); break;
-        case 'transport': transportPair ??= str(r.selectedCandidatePairId); break;
+        case 'transport': {
+          transportPair ??= str(r.selectedCandidatePairId);
+          const bytes = num(r.bytesReceived);
+          if (bytes !== undefined) transportBytes = (transportBytes ?? 0) + bytes;
+          break;
+        }
         case 'candidate-pair': if (r.selected === true) firefoxPair ??= id; break;
       }
     }
@@ -239,6 +254,10 @@ export class ConnectionMedia {
       const aob = num(pair.availableOutgoingBitrate);
       if (aob !== undefined) availableKbps = aob / 1000;
     }
+    // the transports' bytes (they survive pair switches), else the selected pair's, else only RTP
+    const pairBytes = pair ? num(pair.bytesReceived) : undefined;
+    const linkKey = transportBytes !== undefined ? 'transport' : pairBytes !== undefined ? pairId : null;
+    this.life.traffic(t, linkKey, transportBytes ?? pairBytes, rtpPackets, (pair ? num(pair.lastPacketReceivedTimestamp) : undefined) ?? rtpLast);
 
     // RTCP RTT: mean over the remote-inbound reports (windowed ratio, else the last value)
     let rtcpSum = 0;

@@ -24,14 +24,21 @@ export interface Observation {
 }
 
 export interface Disruption {
-  /** when media stopped: the last packet received before the state left `connected`, else the state change */
+  /**
+   * when media stopped: the last packet received (lastPacketReceivedTimestamp), else the
+   * midpoint between the last sample where media arrived and the first silent one, else the state change
+   */
   start: number;
-  /** when the state came back to `connected`, null while it lasts (or when it ended in failure) */
+  /**
+   * when the state came back to `connected`; for a media gap the state never left (or left
+   * only after media was back), when media came back (the midpoint between the last silent
+   * sample and the first one where it arrived); null while it lasts or when it ended in failure
+   */
   end: number | null;
   /** end (or the failure, or the newest time seen) − start */
   durationMs: number;
-  /** the state change to `disconnected` itself */
-  stateChangedAt: number;
+  /** the state change to `disconnected` (or `failed`) that belongs to it; null when the state never changed (found from the stats alone) */
+  stateChangedAt: number | null;
   /** whether it ended by the connection coming back */
   recovered: boolean;
 }

@@ -38,12 +38,14 @@ export interface Knobs {
   encodeMsPerFrame: number;
   /** when the sample is taken, ms after the previous one */
   stepMs: number;
+  /** bytes received this step outside RTP (STUN consent checks, RTCP): on the transport and pair only */
+  linkBytes: number;
 }
 
 export const CLEAN: Knobs = {
   lossPct: 0, remoteLossPct: 0, rttMs: 40, stunRttMs: 38, jitterMs: 5, concealPct: 0, jbTargetMs: 40, stretchPct: 0,
   freezeShare: 0, pauseS: 0, decoding: true, inAudio: true, inVideo: true, outAudio: true, outVideo: true, micRms: 0.05,
-  qualityLimitationReason: 'none', availableKbps: 2500, encodeMsPerFrame: 4, stepMs: 1000,
+  qualityLimitationReason: 'none', availableKbps: 2500, encodeMsPerFrame: 4, stepMs: 1000, linkBytes: 0,
 };
 
 export const START = 1_700_000_000_000;
@@ -82,6 +84,7 @@ export function statsEvents(steps: number, at: (i: number) => Partial<Knobs>, st
     outV: { packets: 0, bytes: 0, frames: 0, encodeS: 0, ql: { none: 0, cpu: 0, bandwidth: 0, other: 0 } as Record<string, number> },
     rtt: { total: 0, n: 0 },
     mic: { energy: 0, duration: 0 },
+    linkBytes: 0,
   };
   const out: StoredEvent[] = [];
   let t = startMs;
@@ -135,14 +138,16 @@ export function statsEvents(steps: number, at: (i: number) => Partial<Knobs>, st
     c.rtt.n += 2;
     c.mic.energy += k.micRms * k.micRms * s;
     c.mic.duration += s;
+    c.linkBytes += k.linkBytes;
+    const received = c.inA.bytes + c.inV.bytes + c.linkBytes;
 
     const ts = START + t;
     const sample: StatsSample = {
-      T: { type: 'transport', timestamp: ts, selectedCandidatePairId: 'CP', bytesSent: c.outA.bytes + c.outV.bytes, bytesReceived: c.inA.bytes + c.inV.bytes },
+      T: { type: 'transport', timestamp: ts, selectedCandidatePairId: 'CP', bytesSent: c.outA.bytes + c.outV.bytes, bytesReceived: received },
       CP: {
         type: 'candidate-pair', timestamp: ts, localCandidateId: 'L', remoteCandidateId: 'R', state: 'succeeded', nominated: true,
         currentRoundTripTime: k.stunRttMs / 1000, responsesReceived: i + 1, availableOutgoingBitrate: k.availableKbps * 1000,
-        bytesReceived: c.inA.bytes + c.inV.bytes, bytesSent: c.outA.bytes + c.outV.bytes,
+        bytesReceived: received, bytesSent: c.outA.bytes + c.outV.bytes,
       },
       L: { type: 'local-candidate', timestamp: ts, candidateType: 'host', protocol: 'udp' },
       R: { type: 'remote-candidate', timestamp: ts, candidateType: 'host', protocol: 'udp' },
