@@ -352,6 +352,12 @@ describe('lifecycle', () => {
       expect(gapRun([], 30, during(10, 25, silent)).connections[0]!.lifecycle.disruptions.length).toBe(1);
     });
 
+    it('a connection without inbound RTP (send-only, data only) is not judged: its silence is none', () => {
+      const dump = callDump(30, during(10, 16, silent));
+      for (const e of dump.events) if (e.method === 'getStats') for (const id of ['IA', 'IV']) delete (e.value as StatsSample)[id];
+      expect(analyzeDump(dump).connections[0]!.lifecycle.disruptions).toEqual([]);
+    });
+
     it('a gap that ends in `failed`: one disruption from when media stopped, not recovered; the connection dropped', () => {
       const r = gapRun([ev(19_500, PC, 'onconnectionstatechange', 'failed')], 19, (i) => (i >= 10 ? silent : {}));
       const life = r.connections[0]!.lifecycle;

@@ -391,24 +391,24 @@ export class LifecycleTracker {
    * the transport(s) or the selected pair (`key` names the source: a new one is a
    * new baseline), `rtp` the sum of the inbound RTP streams' packetsReceived,
    * `lastPacketAt` the pair's (else the newest inbound stream's) lastPacketReceivedTimestamp.
-   * Media arrives when `rtp` advances (`link` where there is no inbound RTP); `link`
-   * alone advancing is a trickle (consent checks, RTCP) from a remote that sends
-   * no media: not a disruption, and the silence after it is not one either.
+   * Media arrives when `rtp` advances; `link` alone advancing is a trickle (consent
+   * checks, RTCP) from a remote that sends no media: not a disruption, and the
+   * silence after it is not one either. Without inbound RTP there is no judgement
+   * (an idle or send-only connection receives little: the state speaks for it).
    */
   traffic(t: number, key: string | null, link: number | undefined, rtp: number | undefined, lastPacketAt: number | undefined): void {
     const prev = this.rx;
     this.rx = { t, key, link, rtp };
-    const comparable = prev !== null && prev.key === key && (prev.link === undefined) === (link === undefined) && (prev.rtp === undefined) === (rtp === undefined);
+    const comparable = prev !== null && rtp !== undefined && prev.rtp !== undefined && prev.key === key && (prev.link === undefined) === (link === undefined);
     const dLink = comparable && link !== undefined ? link - prev.link! : 0;
-    const dRtp = comparable && rtp !== undefined ? rtp - prev.rtp! : 0;
-    if (!comparable || dLink < 0 || dRtp < 0 || (link === undefined && rtp === undefined)) {
-      // a new baseline (first sample, pair switch, a stream added or gone, counter reset): no judgement
+    const dRtp = comparable ? rtp - prev.rtp! : 0;
+    if (!comparable || dLink < 0 || dRtp < 0) {
+      // a new baseline (first sample, pair switch, a stream gone, counter reset): no judgement until media arrives
       this.silence = null;
-      this.mediaAt = t;
+      this.mediaAt = null;
       return;
     }
-    const media = rtp !== undefined ? dRtp > 0 : dLink > 0;
-    if (media) {
+    if (dRtp > 0) {
       const s = this.silence;
       const m = this.main;
       if (s && !s.joined && m.everConnected && m.state === 'connected' && this.closedAt === null && prev.t - s.from >= MEDIA_GAP_MS) {
