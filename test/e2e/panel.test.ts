@@ -4,7 +4,7 @@
 // markup, which must come out as text.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
 import { servePages, type PageServer } from '../support/server';
@@ -12,6 +12,7 @@ import { waitFor } from '../support/wait';
 import { getSessionTrace, listSessions } from '../support/trace';
 import { chartPoints, openExtensionPage, tabIdOf, type OpenedPage } from '../support/ui';
 import { completeStatsSamples } from '../../src/core/session';
+import { exportText } from '../../src/core/export';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
 
@@ -158,8 +159,20 @@ describe('observations in the viewer', () => {
   }, 60000);
 });
 
+/** No element made from page strings: no image at all, only the extension's own module scripts; no dialog, no error. */
+async function expectNoMarkup(opened: OpenedPage): Promise<void> {
+  const elements = await opened.page.evaluate(() => ({
+    images: document.querySelectorAll('img').length,
+    scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
+  }));
+  expect(elements.images).toBe(0);
+  expect(elements.scripts.every((src) => src !== null && src.startsWith('/assets/'))).toBe(true);
+  expect(opened.dialogs).toEqual([]);
+  expect(opened.errors).toEqual([]);
+}
+
 describe('a hostile page', () => {
-  it('has its markup shown as text in the panel, never as elements, and no dialog', async () => {
+  it('has its markup shown as text in the panel, popup and viewer, never as elements, and no dialog', async () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/hostile.html#<img src=x onerror=alert(3)>`;
     await page.goto(url);
@@ -181,13 +194,36 @@ describe('a hostile page', () => {
     expect(header).toContain('hostile.html#');
     for (const tab of ['ice', 'stats', 'charts']) await p.click(`[data-tab=${tab}]`);
     await p.click('nav.conn-tabs button:has-text("Media")');
-    const elements = await p.evaluate(() => ({
-      images: document.querySelectorAll('img').length,
-      scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src')),
-    }));
-    expect(elements.images).toBe(0);
-    expect(elements.scripts.every((src) => src !== null && src.startsWith('/assets/'))).toBe(true);
-    expect(panel.dialogs).toEqual([]);
-    expect(panel.errors).toEqual([]);
-  }, 60000);
+    await expectNoMarkup(panel);
+
+    // the popup and the viewer's list show the page's title and address
+    const popup = await openExtensionPage(browser, 'src/ui/popup/popup.html', { width: 420, height: 600 });
+    await popup.page.waitForSelector('li.session');
+    expect(await popup.page.textContent('body')).toContain('<img src=x onerror=alert(1)> hostile page');
+    await expectNoMarkup(popup);
+    const viewer = await openExtensionPage(browser, 'src/ui/viewer/viewer.html');
+    await waitFor(async () => ((await viewer.page.textContent('body')) ?? '').includes('<img src=x onerror=alert(1)> hostile page') || null, 'the session in the viewer list, its title as text');
+    await expectNoMarkup(viewer);
+
+    // the same session with a device label carrying markup (fake devices have fixed labels), opened as a dump
+    const bg = await browser.background();
+    const session = (await listSessions(bg)).find((s) => s.url.includes('hostile.html'))!;
+    const dump = await getSessionTrace(bg, session.id);
+    dump.events.push({
+      sessionId: session.id, frame: 0, seq: 1e6, t: dump.events.at(-1)!.t, method: 'navigator.mediaDevices.getUserMediaOnSuccess', pc: null,
+      value: [['audio', 'a1', '<img src=x onerror=alert(4)><script>alert(5)</script>', {}]], extra: ['gum-9'],
+    });
+    const file = resolve(SCREENSHOTS, 'hostile.rtcstats.jsonl');
+    await writeFile(file, exportText(dump, 'rtcstats'));
+    await viewer.page.locator('input[type=file]').setInputFiles(file);
+    await viewer.page.waitForSelector('button[data-connection="PC_0"]', { timeout: 20000 });
+    await viewer.page.click('nav.conn-tabs button:has-text("Media")');
+    for (const d of await viewer.page.$$('details')) await d.evaluate((el) => ((el as HTMLDetailsElement).open = true));
+    const mediaText = (await viewer.page.textContent('body')) ?? '';
+    expect(mediaText).toContain('<img src=x onerror=alert(4)><script>alert(5)</script>');
+    await viewer.page.click('button[data-connection="PC_0"]');
+    await viewer.page.click('[data-tab=events]');
+    for (const row of await viewer.page.$$('.log-line')) await row.click();
+    await expectNoMarkup(viewer);
+  }, 90000);
 });

@@ -99,7 +99,7 @@ function SessionBody({ model, version, analysis }: { model: SessionModel; versio
     if (o.pcId !== null && model.connections.has(o.pcId)) setSelected(o.pcId);
     setFocus((f) => ({ t: o.firstSeenAt, n: (f?.n ?? 0) + 1 }));
   };
-  const current = selected !== null && model.connections.has(selected) ? selected : (ids[0] ?? 'media');
+  const current = selected === 'media' || (selected !== null && model.connections.has(selected)) ? selected : (ids[0] ?? 'media');
   const s = model.session;
   const end = s.endTime ?? s.lastEventTime;
   return (
