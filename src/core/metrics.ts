@@ -290,11 +290,13 @@ export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample): 
     const r = cur[id]!;
     const p = prev[id];
     if (!p || p.type !== r.type || typeof r.type !== 'string') continue;
+    const defs = metricsFor(r.type);
+    if (defs.length === 0) continue; // candidates, certificates, codecs: nothing to derive
     const dt = num(r.timestamp) - num(p.timestamp);
     if (!(dt > 0 && dt <= MAX_SAMPLE_GAP_MS)) continue;
     if (!countersAdvanced(p, r, RESET_MARKERS, true)) continue; // the stream restarted: every counter of the report is suspect
     let values: Record<string, number> | undefined;
-    for (const m of metricsFor(r.type)) {
+    for (const m of defs) {
       const v = guarded(m, p, r);
       if (v !== undefined) (values ??= {})[m.name] = v;
     }

@@ -121,7 +121,7 @@ export class ConnectionModel {
   private readonly pending: StoredEvent[] = [];
   private lastFull: StatsSample | undefined;
   /** per stats object, the derived metrics that had a value in the last sample */
-  private readonly derivedOn = new Map<string, Set<string>>();
+  private readonly derivedOn = new Map<string, string[]>();
 
   queueStats(e: StoredEvent): void {
     this.pending.push(e);
@@ -174,21 +174,13 @@ export class ConnectionModel {
       }
       // derived metrics are defined per pair of samples: one that has no value now ends with a null
       const metrics = derived[id];
-      let on = this.derivedOn.get(id);
-      if (on) {
-        for (const name of on) {
-          if (metrics && name in metrics) continue;
-          put(rc, name, i, null);
-          on.delete(name);
-        }
-      }
+      const before = this.derivedOn.get(id);
+      if (before) for (const name of before) if (!metrics || !(name in metrics)) put(rc, name, i, null);
       if (metrics) {
-        if (!on) this.derivedOn.set(id, (on = new Set()));
-        for (const name in metrics) {
-          put(rc, name, i, metrics[name]!);
-          on.add(name);
-        }
-      }
+        const names = Object.keys(metrics);
+        for (const name of names) put(rc, name, i, metrics[name]!);
+        this.derivedOn.set(id, names);
+      } else if (before) this.derivedOn.delete(id);
     }
     // objects gone from this sample: close their presence
     if (prev) {
