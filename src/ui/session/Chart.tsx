@@ -130,6 +130,9 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dataRef = useRef<ChartData | null>(null);
+  /** on screen (IntersectionObserver), and whether it has samples it has not drawn */
+  const visible = useRef(true);
+  const stale = useRef(false);
   const markersRef = useRef(markers);
   markersRef.current = markers;
 
@@ -201,7 +204,14 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     sync.add(u);
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
     resize.observe(el);
+    // Charts scrolled out of view take new samples but draw them only when they come back into view.
+    const seen = new IntersectionObserver((entries) => {
+      visible.current = entries.some((e) => e.isIntersecting);
+      if (visible.current && stale.current) redraw();
+    });
+    seen.observe(el);
     return () => {
+      seen.disconnect();
       resize.disconnect();
       sync.remove(u);
       u.destroy();
@@ -210,17 +220,27 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     // a new chart only for a new spec; data changes go through setData below
   }, [model, spec.key, spec.series.length]);
 
-  useLayoutEffect(() => {
+  /** Gives uPlot the data it has not drawn yet. */
+  const redraw = () => {
     const u = plot.current;
     const source = dataRef.current;
     if (!u || !source) return;
-    const before = source.x.length;
-    const data = source.update();
-    if (source.x.length === before) return;
+    stale.current = false;
+    const data: uPlot.AlignedData = [source.x, ...source.ys];
     const fixed = sync.range({ data } as unknown as uPlot);
     u.setData(data, fixed === null);
     if (fixed) sync.showRange(u);
+  };
+
+  useLayoutEffect(() => {
+    const source = dataRef.current;
+    if (!plot.current || !source) return;
+    const before = source.x.length;
+    source.update();
+    if (source.x.length === before) return;
     box.current!.dataset.points = String(source.points);
+    stale.current = true;
+    if (visible.current) redraw();
   }, [version]);
 
   return (
