@@ -11,7 +11,8 @@ import { servePages } from '../support/server';
 import { exportSession, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { chartPoints, openExtensionPage, tabIdOf } from '../support/ui';
-import { formatSummary, summarizeTrace } from '../../src/core/summary';
+import { formatAnalysis, formatSummary, summarizeTrace } from '../../src/core/summary';
+import { analyzeDump } from '../../src/core/analysis';
 
 const seconds = Number(process.env.DEMO_SECONDS ?? 20);
 const outDir = resolve(import.meta.dirname, '../../out/demo');
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     const { session: record, events } = await getSessionTrace(bg, session.id);
     console.log('');
     console.log(formatSummary(summarizeTrace(record, events)));
+    console.log(formatAnalysis(analyzeDump({ session: record, events }), record.startTime));
     console.log('');
     console.log(`Dump:        ${dumpPath} (${(dump.length / 1024).toFixed(0)} KiB)`);
     console.log(`Screenshots: ${['call-page.png', 'panel.png', 'popup.png'].map((f) => resolve(outDir, f)).join(', ')}`);
