@@ -272,6 +272,26 @@ export function metricsFor(statsType: string): readonly MetricDef[] {
 }
 
 /**
+ * A subset of METRICS, with its per-type lists ready: deriveMetrics computes
+ * only these (the panel derives the default charts' metrics as samples arrive
+ * and the others only when someone asks for them).
+ */
+export class MetricSelection {
+  private readonly byType = new Map<string, readonly MetricDef[]>();
+
+  constructor(readonly includes: (m: MetricDef) => boolean) {
+    for (const [type, defs] of BY_TYPE) this.byType.set(type, defs.filter(includes));
+  }
+
+  /** The selected metrics of a report type. */
+  of(statsType: string): readonly MetricDef[] {
+    return this.byType.get(statsType) ?? [];
+  }
+}
+
+export const ALL_METRICS = new MetricSelection(() => true);
+
+/**
  * Samples further apart than this are a gap (the page was frozen, the poller
  * paused, a dump was cut): a rate across it would hide what happened inside.
  */
@@ -281,16 +301,16 @@ export const MAX_SAMPLE_GAP_MS = 25_000;
  * The metrics well defined between two consecutive samples of one connection:
  * per stats id, per metric name. Nothing across a counter reset (a counter
  * going down, a report changing type), a gap (Δt ≤ 0 or > MAX_SAMPLE_GAP_MS),
- * or a zero denominator.
+ * or a zero denominator. `selection`: which metrics (default all).
  */
-export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample): Record<string, Record<string, number>> {
+export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample, selection = ALL_METRICS): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   if (!prev) return out;
   for (const id in cur) {
     const r = cur[id]!;
     const p = prev[id];
     if (!p || p.type !== r.type || typeof r.type !== 'string') continue;
-    const defs = metricsFor(r.type);
+    const defs = selection.of(r.type);
     if (defs.length === 0) continue; // candidates, certificates, codecs: nothing to derive
     const dt = num(r.timestamp) - num(p.timestamp);
     if (!(dt > 0 && dt <= MAX_SAMPLE_GAP_MS)) continue;

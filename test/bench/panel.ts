@@ -44,9 +44,21 @@ export async function measurePanel(): Promise<PanelFigures> {
       page.on('pageerror', (e) => errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       await page.setViewportSize({ width: 1280, height: 800 });
+      // BENCH_PROFILE_DIR: the page's main thread sampled by the DevTools protocol Profiler (panel.cpuprofile)
+      const profileDir = process.env.BENCH_PROFILE_DIR;
+      const cdp = profileDir ? await browser.context.newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
       await page.goto(`${server.origin}/panel.html`);
       await page.waitForFunction(() => 'bench' in window || null, null, { timeout: 120000 }).catch(() => undefined);
       const figures = (await page.evaluate(() => (window as unknown as { bench?: Promise<unknown> }).bench)) as PanelFigures | undefined;
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        await writeFile(join(profileDir!, 'panel.cpuprofile'), JSON.stringify(profile));
+      }
       if (!figures) throw new Error(`the panel bench page failed: ${errors.join('; ') || 'no result'}`);
       return figures;
     } finally {

@@ -36,6 +36,18 @@ export interface ChartGroup {
   unavailable: string[];
 }
 
+/**
+ * The derived metrics the default charts (and the header's bitrate) read: the
+ * session model derives these as samples arrive, the others on request
+ * (ConnectionModel.withAllMetrics, for the stats explorer).
+ */
+export const DEFAULT_CHART_METRICS: ReadonlySet<string> = new Set([
+  '[bytesSent_in_bits/s]', '[bytesReceived_in_bits/s]', '[packetsSent/s]', '[packetsReceived/s]', '[retransmittedPacketsSent/s]',
+  '[framesEncoded/s]', '[totalEncodeTime/framesEncoded_in_ms]', '[packetsLost/s]', '[packetsLost_in_%]',
+  '[jitterBufferDelay/jitterBufferEmittedCount_in_ms]', '[jitterBufferTargetDelay/jitterBufferEmittedCount_in_ms]', '[framesDecoded/s]',
+  '[freezeTime_in_%]', '[pauseTime_in_%]', '[audibleConcealment_in_%]', '[timeStretch_in_%]', '[Audio_Level_in_RMS]',
+]);
+
 const has = (rc: ReportColumns | undefined, name: string) => rc?.columns.has(name) === true;
 
 /** A default chart; its series are those the stats have (possibly none). */

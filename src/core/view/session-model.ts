@@ -7,7 +7,8 @@
 import type { SessionRecord } from '../session';
 import type { StoredEvent } from '../trace';
 import { applyStatsDelta, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
-import { deriveMetrics } from '../metrics';
+import { ALL_METRICS, deriveMetrics, MetricSelection } from '../metrics';
+import { DEFAULT_CHART_METRICS } from './charts';
 import { EventLog } from './event-log';
 import { selectedPairIds } from './ice';
 
@@ -32,6 +33,11 @@ export interface ReportColumns {
   /** sample ranges in which the object was present: [start, end) pairs, the last end Infinity while present */
   present: number[];
 }
+
+/** Derived as samples arrive: what the default charts read. */
+const CHART_METRICS = new MetricSelection((m) => DEFAULT_CHART_METRICS.has(m.name));
+/** Derived when someone asks for every metric (ConnectionModel.withAllMetrics). */
+const OTHER_METRICS = new MetricSelection((m) => !DEFAULT_CHART_METRICS.has(m.name));
 
 export type MarkerKind = 'state' | 'ice-restart' | 'renegotiation' | 'pair-switch' | 'track' | 'failure';
 
@@ -122,6 +128,10 @@ export class ConnectionModel {
   private lastFull: StatsSample | undefined;
   /** per stats object, the derived metrics that had a value in the last sample */
   private readonly derivedOn = new Map<string, string[]>();
+  /** the metrics pushSample derives: the default charts' until withAllMetrics, then all */
+  private metrics = CHART_METRICS;
+  /** the samples read so far as they came (a delta or a complete sample), to derive the other metrics from when asked; null once done */
+  private history: ({ delta: StatsDelta; full?: undefined } | { full: StatsSample; delta?: undefined })[] | null = [];
 
   queueStats(e: StoredEvent): void {
     this.pending.push(e);
@@ -144,12 +154,33 @@ export class ConnectionModel {
     return this;
   }
 
+  /**
+   * Derives the metrics no default chart reads as well (the stats explorer
+   * lists them all): from the samples read so far, then as samples arrive.
+   * Opening a session skips them, as most people never look.
+   */
+  withAllMetrics(): this {
+    this.ensure();
+    if (!this.history) return this;
+    const on = new Map<string, string[]>();
+    let prev: StatsSample | undefined;
+    this.history.forEach((h, i) => {
+      const sample = h.delta ? applyStatsDelta(prev, h.delta) : h.full;
+      this.putMetrics(i, sample, deriveMetrics(prev, sample, OTHER_METRICS), on);
+      prev = sample;
+    });
+    for (const [id, names] of on) this.derivedOn.set(id, [...(this.derivedOn.get(id) ?? []), ...names]);
+    this.history = null;
+    this.metrics = ALL_METRICS;
+    return this;
+  }
+
   /** `delta`: what changed since the previous sample, when known (only those properties are compared). */
   pushSample(t: number, sample: StatsSample, delta: StatsDelta | null = null): void {
     const i = this._times.length;
     this._times.push(t);
+    this.history?.push(delta ? { delta } : { full: sample });
     const prev = this._lastSample;
-    const derived = deriveMetrics(prev, sample);
     for (const id in sample) {
       const report = sample[id]!;
       let rc = this._reports.get(id);
@@ -172,16 +203,8 @@ export class ConnectionModel {
           }
         }
       }
-      // derived metrics are defined per pair of samples: one that has no value now ends with a null
-      const metrics = derived[id];
-      const before = this.derivedOn.get(id);
-      if (before) for (const name of before) if (!metrics || !(name in metrics)) put(rc, name, i, null);
-      if (metrics) {
-        const names = Object.keys(metrics);
-        for (const name of names) put(rc, name, i, metrics[name]!);
-        this.derivedOn.set(id, names);
-      } else if (before) this.derivedOn.delete(id);
     }
+    this.putMetrics(i, sample, deriveMetrics(prev, sample, this.metrics), this.derivedOn);
     // objects gone from this sample: close their presence
     if (prev) {
       for (const id in prev) {
@@ -197,6 +220,25 @@ export class ConnectionModel {
     }
     if (selected.size > 0) this.selected = selected;
     this._lastSample = sample;
+  }
+
+  /**
+   * Derived metrics of sample i into their columns. They are defined per pair
+   * of samples: one that has no value now ends with a null. `on`: per stats
+   * object, the metrics that had a value in the previous sample (updated).
+   */
+  private putMetrics(i: number, sample: StatsSample, derived: Record<string, Record<string, number>>, on: Map<string, string[]>): void {
+    for (const id in sample) {
+      const rc = this._reports.get(id)!;
+      const metrics = derived[id];
+      const before = on.get(id);
+      if (before) for (const name of before) if (!metrics || !(name in metrics)) put(rc, name, i, null);
+      if (metrics) {
+        const names = Object.keys(metrics);
+        for (const name of names) put(rc, name, i, metrics[name]!);
+        on.set(id, names);
+      } else if (before) on.delete(id);
+    }
   }
 
   /** A column read out aligned to `times` (null where the object or property was absent). */

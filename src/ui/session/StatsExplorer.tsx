@@ -12,6 +12,8 @@ export function StatsExplorer({ connection, markers, sync, version }: { connecti
   const [objectId, setObjectId] = useState<string | null>(null);
   const [charted, setCharted] = useState<ChartSpec[]>([]);
   const needle = filter.trim().toLowerCase();
+  // every derived metric, not only the default charts' (computed the first time the explorer opens)
+  connection.withAllMetrics();
   const objects = [...connection.reports.values()].filter((r) => !needle || r.id.toLowerCase().includes(needle) || r.type.toLowerCase().includes(needle));
   const current = objectId !== null ? connection.reports.get(objectId) : undefined;
   const add = (statsId: string, name: string) => {
