@@ -2,7 +2,8 @@
 // plain page (no extension needed: the data is handed over as a dump would be).
 // Measures, in the browser:
 //  - open: from the events in hand to every chart of the first connection
-//    drawn (model built, view rendered, uPlot drawn), for the ended session
+//    drawn (model built, view rendered, uPlot drawn: checked, no canvas may
+//    be blank at that moment), for the ended session
 //    (whole call shown) and for the same session while live (last 5 min shown);
 //  - live update: one more stats sample per connection, then every chart
 //    redrawn; median over 30 updates;
@@ -26,7 +27,12 @@ async function open(session: SessionRecord, events: StoredEvent[], pc: string, a
   model.add(events);
   render(<ConnectionView model={model} connection={model.connections.get(pc)!} version={model.version} />, app);
   await flush();
-  return { model, ms: performance.now() - t, charts: app.querySelectorAll('[data-chart] canvas').length };
+  const ms = performance.now() - t;
+  // nothing ran since: a chart whose canvas is still blank was not drawn by then
+  const canvases = [...app.querySelectorAll<HTMLCanvasElement>('[data-chart] canvas')];
+  const blank = canvases.filter((c) => !new Uint32Array(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.buffer).some((px) => px !== 0));
+  if (blank.length > 0) throw new Error(`${blank.length} of ${canvases.length} charts were not drawn when the open was timed`);
+  return { model, ms, charts: canvases.length };
 }
 
 async function run() {

@@ -21,7 +21,21 @@ const MARKER_COLORS: Record<Marker['kind'], string> = {
 /** qualityLimitationReason bands */
 export const REASON_COLORS: Record<string, string> = { cpu: '--bad', bandwidth: '--warn', other: '--series-4' };
 
-const css = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+/**
+ * A theme colour. Read once per task: getComputedStyle after the DOM changed
+ * recomputes styles, and 32 charts opening (or a band per sample) would do it
+ * each time; the theme can change between tasks.
+ */
+let colours: Map<string, string> | null = null;
+function css(name: string): string {
+  if (!colours) {
+    colours = new Map();
+    setTimeout(() => (colours = null), 0);
+  }
+  let value = colours.get(name);
+  if (value === undefined) colours.set(name, (value = getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888'));
+  return value;
+}
 
 export interface ChartProps {
   model: ConnectionModel;
@@ -202,7 +216,11 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     plot.current = u;
     el.dataset.points = String(source.points);
     sync.add(u);
-    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height }));
+    // (it reports the size it finds on observe too: a setSize to the same size would draw the chart again)
+    const resize = new ResizeObserver(() => {
+      const width = Math.max(200, el.clientWidth);
+      if (width !== u.width || height !== u.height) u.setSize({ width, height });
+    });
     resize.observe(el);
     // Charts scrolled out of view take new samples but draw them only when they come back into view.
     const seen = new IntersectionObserver((entries) => {
