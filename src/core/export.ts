@@ -1,10 +1,9 @@
 // One entry point for every export format, as bytes ready to save.
 
-import { gzip } from './chunk';
-import { csvChunks, exportCsv } from './csv';
+import { csvChunks } from './csv';
 import type { SessionDump } from './dump';
-import { exportInternals } from './internals-export';
-import { exportRtcstats } from './rtcstats';
+import { internalsPieces } from './internals-export';
+import { rtcstatsPieces } from './rtcstats';
 import type { SessionRecord } from './session';
 
 export type ExportFormat = 'rtcstats' | 'internals' | 'csv';
@@ -15,33 +14,80 @@ export interface ExportOptions {
 }
 
 export function exportText(dump: SessionDump, format: ExportFormat): string {
+  return [...exportPieces(dump, format)].join('');
+}
+
+/**
+ * Pieces of 64 K characters: a long session's CSV is larger than a string can
+ * be, and gzip compresses a piece while the next is written (Node's
+ * CompressionStream runs zlib on another thread, which comes back to this one
+ * for every 16 KB of output: a piece should compress to less).
+ */
+const PIECE_CHARS = 1 << 16;
+
+/** The text of a format in pieces of about PIECE_CHARS characters. */
+export function exportPieces(dump: SessionDump, format: ExportFormat): Iterable<string> {
   switch (format) {
     case 'rtcstats':
-      return exportRtcstats(dump.session, dump.events);
+      return rtcstatsPieces(dump.session, dump.events, PIECE_CHARS);
     case 'internals':
-      return exportInternals(dump);
+      return internalsPieces(dump, PIECE_CHARS);
     case 'csv':
-      return exportCsv(dump);
+      return csvChunks(dump, PIECE_CHARS);
     default:
       throw new Error(`unknown export format ${String(format as unknown)}`);
   }
 }
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
-  // CSV is encoded piece by piece: a long session's CSV is larger than a string can be
-  const bytes = format === 'csv' ? encodeChunks(csvChunks(dump)) : new TextEncoder().encode(exportText(dump, format));
-  return options.gzip ? gzip(bytes) : bytes;
+  const pieces = exportPieces(dump, format);
+  return options.gzip ? gzipPieces(pieces) : encodePieces(pieces);
 }
 
-function encodeChunks(chunks: Iterable<string>): Uint8Array {
+function encodePieces(pieces: Iterable<string>): Uint8Array {
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
-  let length = 0;
-  for (const chunk of chunks) {
-    const part = encoder.encode(chunk);
-    parts.push(part);
-    length += part.length;
+  for (const piece of pieces) parts.push(encoder.encode(piece));
+  return concat(parts);
+}
+
+/** gzip of the pieces' UTF-8, each piece handed to the compressor as soon as it is written. */
+async function gzipPieces(pieces: Iterable<string>): Promise<Uint8Array> {
+  const stream = new CompressionStream('gzip');
+  const output = readAll(stream.readable);
+  const writer = stream.writable.getWriter();
+  const encoder = new TextEncoder();
+  try {
+    // one piece in the compressor while the next is written
+    let previous: Promise<void> = Promise.resolve();
+    for (const piece of pieces) {
+      const bytes = encoder.encode(piece);
+      await previous;
+      previous = writer.write(bytes);
+    }
+    await previous;
+    await writer.close();
+  } catch (e) {
+    void writer.abort(e).catch(() => {});
+    void output.catch(() => {});
+    throw e;
   }
+  return output;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return concat(parts);
+    parts.push(value);
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
   const out = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {

@@ -651,3 +651,47 @@ export function buildInternals(dump: SessionDump): InternalsDump {
 export function exportInternals(dump: SessionDump): string {
   return JSON.stringify(buildInternals(dump));
 }
+
+/**
+ * exportInternals' text in pieces of about `pieceChars` characters (see
+ * export.ts: exportPieces): written series by series, so that the whole text
+ * need never be one string.
+ */
+export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Generator<string> {
+  let parts: string[] = [];
+  let length = 0;
+  // top level, PeerConnections, a connection, its stats: key by key; a series in one piece
+  for (const part of jsonPieces(buildInternals(dump), 4)) {
+    parts.push(part);
+    length += part.length;
+    if (length >= pieceChars) {
+      yield parts.join('');
+      parts = [];
+      length = 0;
+    }
+  }
+  if (parts.length > 0) yield parts.join('');
+}
+
+/**
+ * JSON.stringify(value) in pieces, objects down to `depth` levels written key
+ * by key. For plain data, as our dump is: for...in lists a plain object's keys
+ * in JSON.stringify's order, and a key whose value is undefined is left out
+ * as JSON.stringify does.
+ */
+function* jsonPieces(value: unknown, depth: number): Generator<string> {
+  if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    yield JSON.stringify(value);
+    return;
+  }
+  const object = value as Record<string, unknown>;
+  let separator = '{';
+  for (const key in object) {
+    const v = object[key];
+    if (v === undefined) continue;
+    yield `${separator}${JSON.stringify(key)}:`;
+    yield* jsonPieces(v, depth - 1);
+    separator = ',';
+  }
+  yield separator === '{' ? '{}' : '}';
+}

@@ -27,6 +27,11 @@ export interface RtcstatsMetadata {
 }
 
 export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): string {
+  return [...rtcstatsPieces(session, events)].join('');
+}
+
+/** The dump in pieces of about `pieceChars` characters, whole lines each (see export.ts: exportPieces). */
+export function* rtcstatsPieces(session: SessionRecord, events: StoredEvent[], pieceChars = 1 << 20): Generator<string> {
   const ordered = orderEvents(events);
   const metadata: RtcstatsMetadata = {
     fileFormat: RTCSTATS_FILE_FORMAT,
@@ -40,7 +45,8 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
     frames: session.frames.map((f) => ({ frameId: f.frameId, url: f.url, origin: f.origin, isTop: f.isTop })),
     producer: { name: 'webrtc-lens', version: session.extensionVersion },
   };
-  const lines = [RTCSTATS_MAGIC, JSON.stringify(metadata)];
+  let lines = [RTCSTATS_MAGIC, JSON.stringify(metadata)];
+  let length = 0;
   // per connection, the complete sample of its previous getStats line
   const previousSample = new Map<string, StatsSample>();
   let lastTime = 0;
@@ -66,9 +72,16 @@ export function exportRtcstats(session: SessionRecord, events: StoredEvent[]): s
     }
     const line: unknown[] = [e.method, e.pc, value ?? null, ...extra, e.t - lastTime];
     lastTime = e.t;
-    lines.push(JSON.stringify(line));
+    const text = JSON.stringify(line);
+    lines.push(text);
+    length += text.length;
+    if (length >= pieceChars) {
+      yield lines.join('\n') + '\n';
+      lines = [];
+      length = 0;
+    }
   }
-  return lines.join('\n') + '\n';
+  if (lines.length > 0) yield lines.join('\n') + '\n';
 }
 
 export interface RtcstatsEvent {

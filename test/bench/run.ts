@@ -30,7 +30,7 @@
 // BENCH_SKIP_CALLS=1 skips the calls (1, 2), BENCH_SKIP_FORMATS=1 skips (3) after the calls;
 // BENCH_PROFILE_DIR=<dir> keeps the calls' profiles there (open them in DevTools' Performance panel),
 // and the panel page's (panel.cpuprofile).
-// BENCH_ONLY=panel runs only the panel rows (test/bench/panel.ts).
+// BENCH_ONLY=panel runs only the panel rows (test/bench/panel.ts), BENCH_ONLY=formats only (3).
 // BENCH_SECONDS (default 60) sets the call length, BENCH_ROUNDS (default 4)
 // how many rounds of the three variants run.
 
@@ -307,7 +307,8 @@ async function analysisFigures(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'panel') return panelFigures();
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'panel' is known`);
+  if (process.env.BENCH_ONLY === 'formats') return formatFigures();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'panel' and 'formats' are known`);
   if (process.env.BENCH_SKIP_CALLS) {
     await formatFigures();
     await panelFigures();
