@@ -145,7 +145,8 @@ export async function endStaleSessions(): Promise<void> {
   for (const s of await allSessions()) {
     if (s.endTime !== null) continue;
     const live = (await askTopFrame(s.tabId))?.pageId === s.id;
-    if (!live) await finishSession(s.id, s.lastEventTime);
+    // a frame that reconnected meanwhile proves it live, whatever the tab answered
+    if (!live && !livePorts.has(s.id)) await finishSession(s.id, s.lastEventTime);
   }
 }
 

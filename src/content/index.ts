@@ -18,7 +18,7 @@ import {
   type FrameHello,
   type TopFrameAnswer,
 } from '../core/trace';
-import { CONTENT_READY_EVENT, HOOK_OFFER_EVENT } from '../page/channel';
+import { CONTENT_READY_EVENT, DRAIN_EVENT, HOOK_OFFER_EVENT, PENDING_EVENT } from '../page/channel';
 import { OPEN_AUTOMATION_EVENT, type OpenAutomationPage } from '../core/automation';
 import { SETTINGS_KEY, normalizeSettings } from '../core/settings';
 import { StatsCompressor } from '../core/stats-compressor';
@@ -40,6 +40,8 @@ let unsent = 0; // how many of the newest unacked entries have not been posted o
 let port: browser.Runtime.Port | null = null;
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 let extensionGone = false;
+let received = 0; // the hook's number of the last entry taken from it
+let confirmed = 0; // ... and of the last one the hook was told about
 
 function hello(): ContentToBackground {
   const frame: FrameHello = { frameKey, pageId, url: location.href, origin: location.origin, title: document.title, isTop, startTime };
@@ -75,6 +77,10 @@ function connect(): void {
 
 function flush(): void {
   flushTimer = null;
+  if (hookPort && received > confirmed) {
+    hookPort.postMessage({ v: PROTOCOL_VERSION, kind: 'received', upTo: received } satisfies ContentToPage);
+    confirmed = received;
+  }
   if (unsent === 0) return;
   connect();
   if (!port) return;
@@ -97,7 +103,10 @@ function scheduleFlush(delay = FLUSH_DELAY_MS): void {
 function accept(data: unknown): void {
   const msg = parsePageToContent(data);
   if (!msg) return;
-  for (const entry of msg.entries) {
+  // A drained entry may arrive again on the port (a page restored from the back/forward cache): take each once.
+  const skip = Math.max(0, received - msg.first + 1);
+  received = Math.max(received, msg.first + msg.entries.length - 1);
+  for (const entry of msg.entries.slice(skip)) {
     if (unacked.length >= MAX_UNACKED) {
       stats.reset(); // background unreachable for long: keep the oldest; later samples go complete
       continue;
@@ -128,11 +137,45 @@ async function sendConfig(to: MessagePort): Promise<void> {
 }
 window.dispatchEvent(new Event(CONTENT_READY_EVENT));
 
+/**
+ * Takes, synchronously, the hook's entries still on their way over the port
+ * (see src/page/channel.ts). Only the answer to our own request counts: a
+ * page dispatching the event at another time is ignored.
+ */
+let draining = false;
+function drainHook(): void {
+  if (!hookPort) return;
+  draining = true;
+  try {
+    window.dispatchEvent(new Event(DRAIN_EVENT));
+  } finally {
+    draining = false;
+  }
+}
+// Capture listeners, added before any page script: the hook's answer comes first,
+// and a page cannot keep it from us; anything after it is ignored.
+window.addEventListener(
+  PENDING_EVENT,
+  (event) => {
+    if (!draining) return;
+    draining = false; // one answer per request
+    const data = (event as MessageEvent).data;
+    if (typeof data !== 'string') return;
+    try {
+      accept(JSON.parse(data));
+    } catch {
+      // not JSON: not the hook's answer
+    }
+  },
+  true,
+);
+
 // Send what is pending when the page goes away, then close the port: that tells
 // the background the page was left. Chrome closes the ports of a page entering
 // the back/forward cache by itself; Firefox keeps them open until the cached
 // page is evicted. A page restored from the cache reconnects with its next entries.
 window.addEventListener('pagehide', () => {
+  drainHook();
   flush();
   if (!port) return;
   port.disconnect();

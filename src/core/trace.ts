@@ -40,8 +40,10 @@ export interface FrameHello {
   startTime: number;
 }
 
-export type PageToContent = { v: 1; kind: 'trace'; entries: PageEntry[] };
-export type ContentToPage = { v: 1; kind: 'config'; pollIntervalMs: number };
+/** `first`: the hook's number of the first entry (numbered from 1 per document, in posting order). */
+export type PageToContent = { v: 1; kind: 'trace'; first: number; entries: PageEntry[] };
+/** `received`: the content script has the hook's entries up to this number; the hook may forget them. */
+export type ContentToPage = { v: 1; kind: 'config'; pollIntervalMs: number } | { v: 1; kind: 'received'; upTo: number };
 export type ContentToBackground =
   | { v: 1; kind: 'hello'; frame: FrameHello }
   | { v: 1; kind: 'batch'; entries: FrameEntry[] };
@@ -84,12 +86,15 @@ function isPageEntryLike(e: unknown): e is PageEntry {
 
 export function parsePageToContent(msg: unknown): PageToContent | null {
   if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'trace' || !Array.isArray(msg.entries)) return null;
+  if (!Number.isSafeInteger(msg.first) || (msg.first as number) < 1) return null;
   return Array.from(msg.entries).every(isPageEntryLike) ? (msg as PageToContent) : null;
 }
 
 export function parseContentToPage(msg: unknown): ContentToPage | null {
-  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION || msg.kind !== 'config') return null;
-  return isFiniteNumber(msg.pollIntervalMs) ? (msg as ContentToPage) : null;
+  if (!isObject(msg) || msg.v !== PROTOCOL_VERSION) return null;
+  if (msg.kind === 'config') return isFiniteNumber(msg.pollIntervalMs) ? (msg as ContentToPage) : null;
+  if (msg.kind === 'received') return Number.isSafeInteger(msg.upTo) ? (msg as ContentToPage) : null;
+  return null;
 }
 
 export function parseContentToBackground(msg: unknown): ContentToBackground | null {

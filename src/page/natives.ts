@@ -6,6 +6,8 @@
 // template strings of primitives). It never calls `[...spread]`, `for...of`,
 // Array.prototype methods, JSON, getters or toString/toJSON of page objects:
 // a page with its own getter, Proxy or patched built-in would see the call.
+// (The one use of JSON, the captured stringify, is on the hook's own entries
+// when the page is hidden: see channel.ts.)
 
 const wm = WeakMap.prototype;
 const wr = WeakRef.prototype;
@@ -26,6 +28,7 @@ export const natives = {
   regexpExec: RegExp.prototype.exec,
   then: Promise.prototype.then,
   now: Date.now,
+  stringify: JSON.stringify,
   setTimeout: globalThis.setTimeout.bind(globalThis),
   addEventListener: EventTarget.prototype.addEventListener,
   dispatchEvent: EventTarget.prototype.dispatchEvent,

@@ -54,12 +54,15 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
   await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
     timeout: (CALL_SECONDS + 30) * 1000,
   });
+  const endedAt = await page.evaluate(() => (window as unknown as { call: { endedAt: number } }).call.endedAt);
   await page.goto('about:blank');
   const bg = await browser.background();
   const ended = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
   const { events } = await getSessionTrace(bg, ended.id);
 
   expect(stops).toBe(STOPS);
+  // ended when the page was left, not earlier (a restart must not take a live session for a stale one)
+  expect(ended.endTime).toBeGreaterThanOrEqual(endedAt);
   expect(events.filter((e) => e.method === 'createDataChannel')).toHaveLength(STOPS * BURST);
   expect(events.filter((e) => e.method === 'createDataChannelOnSuccess')).toHaveLength(STOPS * BURST);
   // every entry of the frame, exactly once

@@ -14,6 +14,7 @@ import { waitFor } from '../support/wait';
 import { twoPartyCallTests } from '../support/two-party-call';
 import type { SessionRecord } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
+import { DRAIN_EVENT, PENDING_EVENT } from '../../src/page/channel';
 
 const CALL_SECONDS = 20;
 const chromeManifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'));
@@ -138,6 +139,44 @@ describe('connection configuration', () => {
     expect(JSON.stringify(events)).not.toContain('alice');
     expect(of(events, 'PC_0', 'constraints')[0]!.value).toEqual({ optional: [{ rtcStatsClientId: 'client-7' }, { rtcStatsConferenceId: 'room-42' }] });
     expect(session.tags).toEqual({ rtcStatsClientId: 'client-7', rtcStatsConferenceId: 'room-42' });
+  });
+});
+
+describe('a frame removed in the task that hung up its call', () => {
+  // Removing a frame unloads it at once: entries the hook posted in that task have not reached the content script yet.
+  it('keeps its last entries, and ignores forged ones', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(`${server.origin}/blank.html?hang-up-and-leave`);
+    const url = page.url();
+    await page.evaluate(() => {
+      const frame = document.createElement('iframe');
+      frame.src = '/call.html?seconds=600';
+      document.body.append(frame);
+    });
+    await page.waitForFunction(
+      () => (document.querySelector('iframe')?.contentWindow as unknown as { call?: { state: string } } | null)?.call?.state === 'connected',
+      { timeout: 30000 },
+    );
+    await page.evaluate(
+      (drain, pending) => {
+        const frame = document.querySelector('iframe')!;
+        const w = frame.contentWindow as unknown as Window & typeof globalThis & { pcs: RTCPeerConnection[] };
+        const forged = (m: string) => new w.MessageEvent(pending, { data: JSON.stringify({ v: 1, kind: 'trace', first: 1e6, entries: [{ m, pc: 'PC_0', v: null, t: Date.now() }] }) });
+        w.addEventListener(drain, () => w.dispatchEvent(forged('forgedWhenAsked')), true);
+        w.dispatchEvent(forged('forgedUnasked'));
+        for (const pc of w.pcs) pc.close();
+        frame.remove();
+      },
+      DRAIN_EVENT,
+      PENDING_EVENT,
+    );
+    const ended = await waitFor(async () => (await listSessions(automation)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
+    await page.close();
+    const { events } = await getSessionTrace(automation, ended.id);
+    expect(events.filter((e) => e.method === 'close')).toHaveLength(2);
+    expect(events.filter((e) => e.method.startsWith('forged'))).toEqual([]);
+    const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
   });
 });
 

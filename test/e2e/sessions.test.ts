@@ -9,6 +9,7 @@ import { getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import type { SessionSummary } from '../../src/core/session';
 import type { Settings } from '../../src/core/settings';
+import { DRAIN_EVENT, PENDING_EVENT } from '../../src/page/channel';
 
 let server: PageServer;
 let crossOrigin: PageServer;
@@ -60,6 +61,44 @@ describe('page loads and tabs', () => {
     expect(first!.statsCount).toBeGreaterThan(0);
     await page.close();
     await waitFor(async () => (await sessionsOf(bg, url)).every((s) => s.endTime !== null), 'both sessions ended after closing the tab');
+  });
+
+  it('keeps the last entries of a frame that hangs up and is removed in the same task, and ignores forged ones', async () => {
+    // Removing a frame unloads it at once: entries the hook posted in that task have not reached the content script yet.
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/blank.html?hang-up-and-leave`;
+    await page.goto(url);
+    await page.evaluate(() => {
+      const frame = document.createElement('iframe');
+      frame.src = '/call.html?seconds=600';
+      document.body.append(frame);
+    });
+    const frame = await waitFor(async () => page.frames()[1], 'the call frame');
+    await frame.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await page.evaluate(
+      ([drain, pending]) => {
+        const frame = document.querySelector('iframe')!;
+        const w = frame.contentWindow as unknown as Window & typeof globalThis & { pcs: RTCPeerConnection[] };
+        // a page that imitates the hook's answer, when asked and unasked
+        const forged = (m: string) => new w.MessageEvent(pending!, { data: JSON.stringify({ v: 1, kind: 'trace', first: 1e6, entries: [{ m, pc: 'PC_0', v: null, t: Date.now() }] }) });
+        w.addEventListener(drain!, () => w.dispatchEvent(forged('forgedWhenAsked')), true);
+        w.dispatchEvent(forged('forgedUnasked'));
+        for (const pc of w.pcs) pc.close();
+        frame.remove();
+      },
+      [DRAIN_EVENT, PENDING_EVENT],
+    );
+    const bg = await browser.background();
+    const [session] = await waitFor(async () => {
+      const s = await sessionsOf(bg, url);
+      return s[0]?.endTime ? s : null;
+    }, 'the session to end');
+    const { events } = await getSessionTrace(bg, session!.id);
+    expect(events.filter((e) => e.method === 'close')).toHaveLength(2);
+    expect(events.filter((e) => e.method.startsWith('forged'))).toEqual([]);
+    const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1)); // each entry once
+    await page.close();
   });
 
   it('ends the session when its tab closes, and keeps it', async () => {

@@ -29,7 +29,7 @@ function entries(): Obj[] {
     { m: 'getStats', pc: 'PC_0', v: { t: T + 2500 }, t: T + 2500 },
   ];
 }
-const traceMsg = (e: unknown[] = entries()): Obj => ({ v: 1, kind: 'trace', entries: e });
+const traceMsg = (e: unknown[] = entries()): Obj => ({ v: 1, kind: 'trace', first: 1, entries: e });
 const batchMsg = (e: unknown[] = entries().map((x, i) => ({ ...x, s: i + 1 }))): Obj => ({ v: 1, kind: 'batch', entries: e });
 const frame = (): Obj => ({
   frameKey: 'a3f1c2d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
@@ -135,7 +135,11 @@ describe('parsePageToContent', () => {
     ['kind batch', { ...traceMsg(), kind: 'batch' }],
     ['kind config', { ...traceMsg(), kind: 'config' }],
     ['no kind', { v: 1, entries: entries() }],
-    ['no entries', { v: 1, kind: 'trace' }],
+    ['no entries', { v: 1, kind: 'trace', first: 1 }],
+    ['no number of the first entry', { v: 1, kind: 'trace', entries: entries() }],
+    ['first entry numbered 0', { ...traceMsg(), first: 0 }],
+    ['first entry numbered 1.5', { ...traceMsg(), first: 1.5 }],
+    ['first entry numbered "1"', { ...traceMsg(), first: '1' }],
     ['entries an object', { v: 1, kind: 'trace', entries: { 0: entries()[0] } }],
     ['entries a string', { v: 1, kind: 'trace', entries: 'createOffer' }],
     ['entries null', { v: 1, kind: 'trace', entries: null }],
@@ -285,6 +289,11 @@ describe('parseContentToPage', () => {
     }
   });
 
+  it('accepts the receipt of entries', () => {
+    const msg = { v: 1, kind: 'received', upTo: 42 };
+    expect(parseContentToPage(msg)).toBe(msg);
+  });
+
   it.each([
     ['interval NaN', { v: 1, kind: 'config', pollIntervalMs: NaN }],
     ['interval infinite', { v: 1, kind: 'config', pollIntervalMs: Infinity }],
@@ -292,6 +301,9 @@ describe('parseContentToPage', () => {
     ['interval missing', { v: 1, kind: 'config' }],
     ['version 2', { v: 2, kind: 'config', pollIntervalMs: 1000 }],
     ['kind ack', { v: 1, kind: 'ack', pollIntervalMs: 1000 }],
+    ['received without a number', { v: 1, kind: 'received' }],
+    ['received up to 2.5', { v: 1, kind: 'received', upTo: 2.5 }],
+    ['received up to "3"', { v: 1, kind: 'received', upTo: '3' }],
   ])('rejects %s', (_name, msg) => {
     expect(parseContentToPage(msg)).toBeNull();
   });
