@@ -60,7 +60,6 @@ describe('a two-party call in Chromium', () => {
     origin: server.origin,
     userAgent: /Chrome\/\d+/,
     extensionVersion: manifestVersion,
-    callSeconds: CALL_SECONDS,
     exportRtcstats: async () => exportSession(await browser.background(), session.id, 'rtcstats'),
   }));
 });

@@ -109,7 +109,6 @@ describe('a two-party call in Firefox', () => {
     origin: server.origin,
     userAgent: /Gecko\/\d+ Firefox\/\d+/,
     extensionVersion: chromeManifest.version,
-    callSeconds: CALL_SECONDS,
     exportRtcstats: () => exportSession(automation, session.id, 'rtcstats'),
   }));
 });

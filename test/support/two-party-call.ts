@@ -19,7 +19,6 @@ export interface CapturedCall {
   /** what the browser's user agent looks like */
   userAgent: RegExp;
   extensionVersion: string;
-  callSeconds: number;
   exportRtcstats(): Promise<string>;
 }
 
@@ -120,7 +119,7 @@ export function twoPartyCallTests(get: () => CapturedCall): void {
   });
 
   it('polls getStats every second with inbound and outbound audio and video', () => {
-    const { events, callSeconds } = get();
+    const { events, pageCall } = get();
     const byPc = new Map<string, { t: number; sample: StatsSample }[]>();
     for (const { event, sample } of completeStatsSamples(events)) {
       byPc.set(event.pc!, [...(byPc.get(event.pc!) ?? []), { t: event.t, sample }]);
@@ -130,7 +129,10 @@ export function twoPartyCallTests(get: () => CapturedCall): void {
       const complete = samples.filter(({ sample }) =>
         ['audio', 'video'].every((kind) => hasMedia(sample, 'inbound-rtp', kind) && hasMedia(sample, 'outbound-rtp', kind)),
       );
-      expect(complete.length).toBeGreaterThanOrEqual(callSeconds - 2);
+      // media flows within a few seconds of connecting, and from then on every second until the hang-up
+      // (counted from the first sample with all four, so that a slow start on a busy machine is not a gap)
+      expect(complete[0]!.t - pageCall.connectedAt).toBeLessThan(5000);
+      expect(complete.length).toBeGreaterThanOrEqual(Math.floor((pageCall.endedAt - complete[0]!.t) / 1000) - 1);
       const gaps = samples.slice(1).map((s, i) => s.t - samples[i]!.t).sort((a, b) => a - b);
       const median = gaps[Math.floor(gaps.length / 2)]!;
       expect(median).toBeGreaterThan(800);
