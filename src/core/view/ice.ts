@@ -53,7 +53,8 @@ function candidate(report: StatsReport | undefined, id: unknown): CandidateInfo 
 /** The ids of the pairs in use: transport.selectedCandidatePairId (Chrome), `selected` (Firefox). */
 export function selectedPairIds(sample: StatsSample): Set<string> {
   const ids = new Set<string>();
-  for (const [id, r] of Object.entries(sample)) {
+  for (const id in sample) {
+    const r = sample[id]!;
     if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string') ids.add(r.selectedCandidatePairId);
     if (r.type === 'candidate-pair' && r.selected === true) ids.add(id);
   }

@@ -215,8 +215,12 @@ export class ConnectionModel {
     }
     const selected = selectedPairIds(sample);
     for (const id of selected) this._usedPairs.add(id);
-    if (this.selected.size > 0 && selected.size > 0 && ![...selected].every((id) => this.selected.has(id))) {
-      this._markers.push({ t, kind: 'pair-switch', label: 'candidate pair switch' });
+    if (this.selected.size > 0) {
+      for (const id of selected) {
+        if (this.selected.has(id)) continue;
+        this._markers.push({ t, kind: 'pair-switch', label: 'candidate pair switch' });
+        break;
+      }
     }
     if (selected.size > 0) this.selected = selected;
     this._lastSample = sample;
