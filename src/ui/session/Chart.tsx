@@ -37,6 +37,25 @@ function css(name: string): string {
   return value;
 }
 
+/**
+ * The width of a chart's box. All boxes are read together, once per task:
+ * every chart inserting its canvas changes the layout, so charts reading their
+ * own width one after the other would lay the page out again each time.
+ */
+let widths: WeakMap<Element, number> | null = null;
+function plotWidth(el: HTMLElement): number {
+  let width = widths?.get(el);
+  if (width === undefined) {
+    if (!widths) {
+      widths = new WeakMap();
+      setTimeout(() => (widths = null), 0);
+    }
+    for (const box of document.querySelectorAll('.chart-plot')) widths.set(box, box.clientWidth);
+    width = widths.get(el) ?? el.clientWidth;
+  }
+  return Math.max(200, width);
+}
+
 export interface ChartProps {
   model: ConnectionModel;
   spec: ChartSpec;
@@ -157,7 +176,7 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
     const data = source.update();
     const reasons = () => model.textSeries(spec.series[0]!.statsId, spec.series[0]!.name);
     const opts: uPlot.Options = {
-      width: Math.max(200, el.clientWidth),
+      width: plotWidth(el),
       height,
       cursor: { sync: { key: sync.key, setSeries: false }, drag: { x: true, y: false } },
       legend: { live: true },
