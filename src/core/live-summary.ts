@@ -209,10 +209,13 @@ export class LiveSessionTracker {
   }
 }
 
-/** How a state is shown: good, warning or bad (CSS classes state-good / state-warn / state-bad). */
-export function stateTone(state: ConnectionStateName | null): 'good' | 'warn' | 'bad' | 'muted' {
-  if (state === 'connected') return 'good';
+/**
+ * How a connection or ICE connection state is shown (CSS classes state-good,
+ * state-warn, state-bad, state-muted): a closed connection is over, not failed.
+ */
+export function stateTone(state: string | null): 'good' | 'warn' | 'bad' | 'muted' {
+  if (state === 'connected' || state === 'completed') return 'good';
   if (state === 'failed') return 'bad';
-  if (state === 'disconnected' || state === 'connecting' || state === 'new') return 'warn';
+  if (state === 'disconnected' || state === 'connecting' || state === 'checking' || state === 'new') return 'warn';
   return 'muted';
 }

@@ -137,6 +137,9 @@ describe('stateTone', () => {
     expect(stateTone('disconnected')).toBe('warn');
     expect(stateTone('closed')).toBe('muted');
     expect(stateTone(null)).toBe('muted');
+    // ICE connection states (legacy dumps have no connectionState)
+    expect(stateTone('completed')).toBe('good');
+    expect(stateTone('checking')).toBe('warn');
   });
 });
 

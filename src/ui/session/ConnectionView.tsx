@@ -12,7 +12,8 @@ import { ChartSync } from './chart-sync';
 import { EventLogView } from './EventLogView';
 import { IceGrid } from './IceGrid';
 import { StatsExplorer } from './StatsExplorer';
-import { duration, formatValue, stateClass } from './format';
+import { duration, formatValue } from './format';
+import { stateTone } from '../../core/live-summary';
 
 type Tab = 'charts' | 'events' | 'ice' | 'stats';
 const LIVE_WINDOW_SECONDS = 300;
@@ -95,7 +96,7 @@ function ConnectionHeader({ model, connection, analysis }: { model: SessionModel
     <dl class="conn-header">
       <div>
         <dt>State</dt>
-        <dd class={`state-${stateClass(state)}`} data-field="state">{state}</dd>
+        <dd class={`state-${stateTone(state)}`} data-field="state">{state}</dd>
       </div>
       <div>
         <dt>Age</dt>

@@ -8,7 +8,8 @@ import { SessionModel } from '../../core/view/session-model';
 import { LiveConnection } from '../shared/live';
 import { ConnectionView } from './ConnectionView';
 import { MediaView } from './MediaView';
-import { duration, stateClass } from './format';
+import { duration } from './format';
+import { stateTone } from '../../core/live-summary';
 import { analyzeDump, type AnalysisResult, type Observation } from '../../core/analysis';
 import { AnalysisView } from './AnalysisView';
 import './session.css';
@@ -124,7 +125,7 @@ function SessionBody({ model, version, analysis }: { model: SessionModel; versio
               data-connection={id}
               onClick={() => setSelected(id)}
             >
-              {id} <span class={`state state-${stateClass(state)}`}>{state}</span>
+              {id} <span class={`state state-${stateTone(state)}`}>{state}</span>
             </button>
           );
         })}

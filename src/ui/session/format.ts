@@ -34,9 +34,3 @@ export function duration(ms: number): string {
   return Number.isFinite(ms) && ms >= 0 ? formatDuration(ms) : '–';
 }
 
-/** The colour class of a connection or ICE state. */
-export function stateClass(state: string): 'good' | 'warn' | 'bad' {
-  if (state === 'connected' || state === 'completed') return 'good';
-  if (state === 'failed' || state === 'closed' || state === 'disconnected') return 'bad';
-  return 'warn';
-}
