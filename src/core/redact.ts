@@ -59,8 +59,9 @@
 //
 // usernames — ICE username fragments: `a=ice-ufrag:` in SDP, `ufrag x` in
 //   candidate strings, `usernameFragment` / `*UsernameFragment` / `ufrag`
-//   fields; ICE passwords (`a=ice-pwd:`); and every `username` field (TURN
-//   usernames in imported dumps). Replaced by numbered stand-ins,
+//   fields; ICE passwords (`a=ice-pwd:`); every `username` field (TURN
+//   usernames in imported dumps) and `displayName` field (the person's name
+//   in Jitsi's identity entry). Replaced by numbered stand-ins,
 //   one per distinct value, the same in SDP, candidates and stats so they
 //   still correlate (an ICE restart still shows as a new ufrag):
 //   `redacted-ufrag-N`, `redacted-pwd-N`, `<redacted username N>`.
@@ -220,7 +221,7 @@ function stripUrl(url: string): string {
 /** Values copied untouched: user agents and version strings (`8.0.0.0` is a brand version, not an address). */
 const VERBATIM_KEY = /useragent|version|^brands$/i;
 const CREDENTIAL_KEY = /^credential$/i;
-const USERNAME_KEY = /^user_?name$/i;
+const USERNAME_KEY = /^(?:user_?name|display_?name)$/i;
 const UFRAG_KEY = /ufrag$|usernamefragment$/i;
 const LABEL_KEY = /^label$/i;
 /** Events whose `label`s are device / track labels. */
@@ -429,7 +430,7 @@ class Redactor {
         '; IPv4 keeps its first three octets, IPv6 its first four groups'),
       line('deviceLabels', o.deviceLabels, 'Device labels', (n) => `${plural(n, 'label', 'labels')} replaced`),
       line('urlQueryAndFragment', o.urlQueryAndFragment, 'URL query strings and fragments', (n) => `removed from ${plural(n, 'URL', 'URLs')}`),
-      line('usernames', o.usernames, 'ICE username fragments and passwords, usernames', (n) => `${plural(n, 'value', 'values')} replaced`),
+      line('usernames', o.usernames, 'ICE username fragments and passwords, usernames, display names', (n) => `${plural(n, 'value', 'values')} replaced`),
       counts.credentials > 0
         ? `TURN credentials: ${plural(counts.credentials, 'occurrence', 'occurrences')} removed (always)`
         : 'TURN credentials: none found (always removed)',

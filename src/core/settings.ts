@@ -40,7 +40,7 @@ export const REDACTION_CHOICES: readonly { key: keyof RedactionOptions; label: s
   { key: 'ipAddresses', label: 'IP addresses', explanation: 'IPv4 keeps its first three numbers, IPv6 its first half' },
   { key: 'deviceLabels', label: 'Device labels', explanation: 'camera and microphone names' },
   { key: 'urlQueryAndFragment', label: 'URL query and fragment', explanation: 'the part after ? or # of page addresses (room names, tokens)' },
-  { key: 'usernames', label: 'ICE usernames and passwords', explanation: 'ufrag, pwd and TURN usernames, replaced by numbered stand-ins' },
+  { key: 'usernames', label: 'Usernames and ICE passwords', explanation: 'ICE ufrag and pwd, TURN usernames and display names, replaced by numbered stand-ins' },
   { key: 'keepTurnServerAddresses', label: "Keep TURN servers' own addresses", explanation: 'public infrastructure, the first thing support checks' },
 ];
 

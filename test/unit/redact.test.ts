@@ -16,6 +16,7 @@ import type { SessionDump } from '../../src/core/dump';
 import type { SessionRecord } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
 import { FIXTURES_DIR } from './support/fixtures';
+import { importDump } from '../../src/core/import';
 
 // ---------------------------------------------------------------------------
 // A hand-built session: a call with host / srflx / relay candidates (IPv4 and
@@ -664,6 +665,17 @@ describe('redactText on real dumps', () => {
       // product versions in user agents stay
       for (const m of raw.matchAll(/Chrome\/[\d.]+/g)) expect(text).toContain(m[0]);
       if (/two-pc|jitsi|legacy/.test(file)) expect(addresses.length).toBeGreaterThan(0);
+    });
+
+    it(`leaves no display name or TURN username of ${file} in its redacted dump`, async () => {
+      const bytes = readFileSync(join(FIXTURES, file));
+      const raw = file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
+      // people's names (Jitsi's identity entry) and TURN usernames, read from the raw text
+      const names = [...raw.matchAll(/"(?:displayName|username)"\s*:\s*"([^"\\]+)"/g)].map((m) => m[1]!);
+      if (file.startsWith('jitsi')) expect(names.length).toBeGreaterThan(0);
+      const { dump } = await importDump(new Uint8Array(bytes));
+      const text = JSON.stringify(redactDump(dump, DEFAULT_REDACTION).dump);
+      for (const name of names) expect(text).not.toContain(`"${name}"`);
     });
   }
 });
