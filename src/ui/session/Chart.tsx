@@ -71,7 +71,7 @@ export interface ChartProps {
  * connection's columns, so each update reads just the new ones.
  */
 class ChartData {
-  readonly x: number[] = [];
+  x: number[] = [];
   readonly ys: (number | null)[][];
   readonly counts: number[];
 
@@ -86,18 +86,23 @@ class ChartData {
   update(): uPlot.AlignedData {
     const from = this.x.length;
     const times = this.model.times;
-    for (let i = from; i < times.length; i++) this.x.push(times[i]! / 1000);
+    // the first read takes the arrays as they come (an hour is 3600 points a series), later ones append
+    if (from === 0) this.x = times.map((t) => t / 1000);
+    else for (let i = from; i < times.length; i++) this.x.push(times[i]! / 1000);
     this.spec.series.forEach((s, k) => {
       const fresh =
         this.spec.kind === 'bands'
           ? // a flat line at 1 where the reason is not 'none'; the bands themselves are drawn by the plugin
             this.model.textSeries(s.statsId, s.name, from).map((r) => (r === null ? null : r === 'none' ? 0 : 1))
           : this.model.series(s.statsId, s.name, from);
-      const ys = this.ys[k]!;
-      for (const v of fresh) {
-        ys.push(v === null ? null : s.scale === undefined ? v : v * s.scale);
-        if (v !== null) this.counts[k]!++;
+      for (let i = 0; i < fresh.length; i++) {
+        const v = fresh[i]!;
+        if (v === null) continue;
+        this.counts[k]!++;
+        if (s.scale !== undefined) fresh[i] = v * s.scale;
       }
+      if (from === 0) this.ys[k] = fresh;
+      else for (const v of fresh) this.ys[k]!.push(v);
     });
     return [this.x, ...this.ys];
   }
