@@ -113,6 +113,7 @@ describe('the artifacts', () => {
       const files = await unzip(archive);
       const csp: string = JSON.parse(strFromU8(files['manifest.json']!)).content_security_policy.extension_pages;
       const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+      expect(directives.get('default-src'), archive).toEqual(["'self'"]);
       expect(directives.get('script-src'), archive).toEqual(["'self'"]);
       expect(directives.get('object-src'), archive).toEqual(["'none'"]);
       expect(directives.get('base-uri'), archive).toEqual(["'none'"]);

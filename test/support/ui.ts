@@ -24,6 +24,10 @@ export async function openExtensionPage(browser: ExtensionBrowser, path: string,
   const errors: string[] = [];
   const dialogs: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // what the extension's CSP refused (Chromium reports it on the console only)
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('Content Security Policy')) errors.push(m.text());
+  });
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
