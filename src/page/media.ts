@@ -15,8 +15,7 @@ import {
   natives,
   scrubStack,
   callOriginal,
-  chain,
-  NOT_A_PROMISE,
+  callAndFollow,
   call,
   getterOf,
   protoOf,
@@ -72,26 +71,13 @@ export function hookMedia(win: typeof globalThis, recorder: Recorder, tracks: Tr
         safely(() => {
           requestId = before(args);
         });
-        let result: unknown;
-        try {
-          result = natives.apply(original, thisArg, args);
-        } catch (e) {
-          if (requestId) emitFailure(requestId, e);
-          scrubStack(e);
-          throw e;
-        }
-        // chained even when not recorded: a rejection then reaches the page without the hook's frames
-        const chained = chain(result,
-          (r: unknown) => {
+        return callAndFollow(original, thisArg, args,
+          (r) => {
             if (requestId) after(requestId, r);
-            return r;
           },
-          (e: unknown) => {
+          (e) => {
             if (requestId) emitFailure(requestId, e);
-            scrubStack(e);
-            throw e;
           });
-        return chained === NOT_A_PROMISE ? result : chained;
       },
     });
 

@@ -368,6 +368,35 @@ export function callOriginal(fn: unknown, self: unknown, args: unknown[]): unkno
   }
 }
 
+/**
+ * Calls an original for a wrapper and follows how it ends: `fail` with what it
+ * throws or what its promise rejects with, `ok` with what its promise fulfils
+ * with. The page gets the original's own return value, or for a promise one
+ * chained on it that settles the same way (chained even when nothing is
+ * recorded: a rejection then reaches the page without the hook's frames).
+ */
+export function callAndFollow(target: unknown, self: unknown, args: unknown[], ok: (r: unknown) => void, fail: (e: unknown) => void): unknown {
+  let result: unknown;
+  try {
+    result = natives.apply(target as AnyFn, self, args);
+  } catch (e) {
+    fail(e);
+    scrubStack(e);
+    throw e;
+  }
+  const chained = chain(result,
+    (r: unknown) => {
+      ok(r);
+      return r;
+    },
+    (e: unknown) => {
+      fail(e);
+      scrubStack(e);
+      throw e;
+    });
+  return chained === NOT_A_PROMISE ? result : chained;
+}
+
 /** `Reflect.construct` for a wrapper, like callOriginal. */
 export function constructOriginal(target: unknown, args: unknown[], newTarget: unknown): object {
   try {

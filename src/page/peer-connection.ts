@@ -10,9 +10,8 @@ import {
   natives,
   scrubStack,
   callOriginal,
+  callAndFollow,
   constructOriginal,
-  chain,
-  NOT_A_PROMISE,
   described,
   call,
   defineData,
@@ -317,25 +316,7 @@ export function hookPeerConnection(win: typeof globalThis, recorder: Recorder, t
             throw e;
           }
         }
-        let result: unknown;
-        try {
-          result = natives.apply(target, thisArg, args);
-        } catch (e) {
-          fail(e);
-          scrubStack(e);
-          throw e;
-        }
-        const chained = chain(result,
-          (r: unknown) => {
-            ok(r);
-            return r;
-          },
-          (e: unknown) => {
-            fail(e);
-            scrubStack(e);
-            throw e;
-          });
-        return chained === NOT_A_PROMISE ? result : chained;
+        return callAndFollow(target, thisArg, args, ok, fail);
       },
     });
   }

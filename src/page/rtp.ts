@@ -19,9 +19,8 @@
 
 import {
   natives,
+  callAndFollow,
   scrubStack,
-  chain,
-  NOT_A_PROMISE,
   described,
   call,
   defineData,
@@ -123,26 +122,10 @@ export function hookRtp(win: typeof globalThis, recorder: Recorder, tracks: Trac
           recorded = true;
         });
         const fail = (e: unknown) => safely(() => recorded && recorder.emit(`${method}OnFailure`, owner?.pc ?? null, describeError(e)));
-        let result: unknown;
-        try {
-          result = natives.apply(target, thisArg, args);
-        } catch (e) {
-          fail(e);
-          scrubStack(e);
-          throw e;
-        }
-        // chained even when not recorded: a rejection then reaches the page without the hook's frames
-        const chained = chain(result,
-          (r: unknown) => {
-            if (success && recorded) safely(() => recorder.emit(`${method}OnSuccess`, owner?.pc ?? null, described(() => success(thisArg as object, owner))));
-            return r;
-          },
-          (e: unknown) => {
-            fail(e);
-            scrubStack(e);
-            throw e;
-          });
-        return chained === NOT_A_PROMISE ? result : chained;
+        const ok = () => {
+          if (success && recorded) safely(() => recorder.emit(`${method}OnSuccess`, owner?.pc ?? null, described(() => success(thisArg as object, owner))));
+        };
+        return callAndFollow(target, thisArg, args, ok, fail);
       },
     });
 

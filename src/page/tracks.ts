@@ -16,10 +16,8 @@
 
 import {
   natives,
-  scrubStack,
   callOriginal,
-  chain,
-  NOT_A_PROMISE,
+  callAndFollow,
   call,
   getterOf,
   protoOf,
@@ -131,26 +129,10 @@ export function hookTracks(win: typeof globalThis, recorder: Recorder): Tracks {
           safely(() => {
             if (requestId) recorder.emit('MediaStreamTrack.applyConstraintsOnFailure', null, describeError(e), [requestId]);
           });
-        let result: unknown;
-        try {
-          result = natives.apply(target, thisArg, args);
-        } catch (e) {
-          fail(e);
-          scrubStack(e);
-          throw e;
-        }
-        // chained even when not recorded: a rejection then reaches the page without the hook's frames
-        const chained = chain(result,
-          (r: unknown) => {
-            if (requestId) safely(() => recorder.emit('MediaStreamTrack.applyConstraintsOnSuccess', null, { track, settings: settings(thisArg) }, [requestId!]));
-            return r;
-          },
-          (e: unknown) => {
-            fail(e);
-            scrubStack(e);
-            throw e;
-          });
-        return chained === NOT_A_PROMISE ? result : chained;
+        const ok = () => {
+          if (requestId) safely(() => recorder.emit('MediaStreamTrack.applyConstraintsOnSuccess', null, { track, settings: settings(thisArg) }, [requestId!]));
+        };
+        return callAndFollow(target, thisArg, args, ok, fail);
       },
     });
 
