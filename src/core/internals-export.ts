@@ -227,7 +227,40 @@ interface Series {
   type: string;
   start: number;
   end: number;
-  values: unknown[];
+  values: SeriesValues;
+}
+
+/**
+ * A series' values: numbers in a Float64Array while every value is one,
+ * else a plain list. A long session has millions of values; held in plain
+ * lists, each number that is not a small integer is an object the garbage
+ * collector moves and checks again and again until the export ends.
+ */
+class SeriesValues {
+  private numbers = new Float64Array(64);
+  private count = 0;
+  private others: unknown[] | null = null;
+
+  push(value: unknown): void {
+    if (this.others === null) {
+      if (typeof value === 'number') {
+        if (this.count === this.numbers.length) {
+          const bigger = new Float64Array(this.count * 2);
+          bigger.set(this.numbers);
+          this.numbers = bigger;
+        }
+        this.numbers[this.count++] = value;
+        return;
+      }
+      this.others = Array.from(this.numbers.subarray(0, this.count));
+    }
+    this.others.push(value);
+  }
+
+  /** JSON.stringify of the values as a list (a list of numbers from the Float64Array holds them unboxed). */
+  json(): string {
+    return JSON.stringify(this.others ?? Array.from(this.numbers.subarray(0, this.count)));
+  }
 }
 
 const iso = (ms: number): string => {
@@ -294,14 +327,14 @@ export class StatsSeriesBuilder {
   /** every series, in the order Chrome creates them */
   private readonly all: { key: string; series: Series }[] = [];
   private previous: StatsSample | undefined;
-  private orderSignature = '';
+  /** the sample chromeReportOrder last ran on, and its result */
+  private ordered: StatsSample | undefined;
   private order: string[] = [];
 
   add(sample: StatsSample, sampleTime: number): void {
-    const signature = reportOrderSignature(sample);
-    if (signature !== this.orderSignature) {
+    if (!this.ordered || !sameReportOrder(this.ordered, sample)) {
       this.order = chromeReportOrder(sample);
-      this.orderSignature = signature;
+      this.ordered = sample;
     }
     for (const id of this.order) {
       const report = sample[id]!;
@@ -354,7 +387,7 @@ export class StatsSeriesBuilder {
   private series(id: string, state: IdState, name: string, type: string, time: number): Series {
     let s = state.series.get(name);
     if (!s) {
-      s = { type, start: time, end: time, values: [] };
+      s = { type, start: time, end: time, values: new SeriesValues() };
       state.series.set(name, s);
       this.all.push({ key: `${id}-${name}`, series: s });
     }
@@ -364,7 +397,7 @@ export class StatsSeriesBuilder {
   result(): Record<string, InternalsSeries> {
     const out: Record<string, InternalsSeries> = {};
     for (const { key, series: s } of this.all) {
-      out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: JSON.stringify(s.values) };
+      out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: s.values.json() };
     }
     return out;
   }
@@ -376,15 +409,18 @@ function sameKeys(a: string[], b: string[]): boolean {
   return true;
 }
 
-/** What chromeReportOrder depends on: the ids, their types, and mid / encodingIndex of outbound-rtp. */
-function reportOrderSignature(sample: StatsSample): string {
-  let s = '';
-  for (const id in sample) {
-    const r = sample[id]!;
-    s += `${id}\u0000${String(r.type)}\u0000`;
-    if (r.type === 'outbound-rtp') s += `${String(r.mid)}\u0000${String(r.encodingIndex)}\u0000`;
+/** Whether chromeReportOrder gives the same for both: the same ids in the same order, their types, and mid / encodingIndex of outbound-rtp. */
+function sameReportOrder(a: StatsSample, b: StatsSample): boolean {
+  const ids = Object.keys(a);
+  let i = 0;
+  for (const id in b) {
+    if (ids[i++] !== id) return false;
+    const x = a[id]!;
+    const y = b[id]!;
+    if (x.type !== y.type) return false;
+    if (y.type === 'outbound-rtp' && (x.mid !== y.mid || x.encodingIndex !== y.encodingIndex)) return false;
   }
-  return s;
+  return i === ids.length;
 }
 
 // ---------------------------------------------------------------------------

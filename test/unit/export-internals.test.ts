@@ -317,6 +317,29 @@ describe('derived metrics: edge cases', () => {
   });
 });
 
+describe('exportInternals: values text', () => {
+  it('writes each series as JSON.stringify writes the list of its values, numbers of every size and values that are not numbers alike', () => {
+    const xs: unknown[][] = [
+      [0, 1, -1, 2.5, 1e21, 1e-7, 0.1 + 0.2, 2 ** 53, -1234.5678],
+      [1, 2, 'n/a', 4],
+      ['on', 7, { a: 1 }, null],
+      [true, false, 3],
+    ];
+    const n = xs[0]!.length;
+    const events: StoredEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
+      xs.forEach((list, k) => {
+        if (i < list.length) report[`p${k}`] = list[i];
+      });
+      events.push({ sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true });
+    }
+    const out = JSON.parse(exportInternals({ session: session(), events })) as { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
+    const stats = out.PeerConnections['1-1']!.stats;
+    xs.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
+  });
+});
+
 describe('exportInternals: date series', () => {
   it('writes Date.toLocaleString of each value, also for times in the same second', () => {
     const times = [T + 100, T + 900, T + 1000, T + 1999, T + 2500, T + 100];
