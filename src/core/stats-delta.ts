@@ -106,26 +106,30 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
   for (const id in base) {
     const change = delta[id];
     if (change === null) continue;
-    const report = base[id]!;
-    const merged: StatsReport = { ...report };
-    if (isPlainObject(change)) {
-      for (const name in change) {
-        const value = change[name];
-        const old = report[name];
-        merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
-      }
-    }
-    if (typeof timestamp === 'number' && !(isPlainObject(change) && 'timestamp' in change)) {
-      merged.timestamp = timestamp;
-    }
-    out[id] = merged;
+    out[id] = applyReportDelta(base[id]!, isPlainObject(change) ? change : undefined, timestamp);
   }
   for (const id in delta) {
     const change = delta[id];
     if (id === DELTA_TIMESTAMP_KEY || id in base || !isPlainObject(change)) continue;
-    const report: StatsReport = { ...change };
-    if (typeof timestamp === 'number' && !('timestamp' in report)) report.timestamp = timestamp;
-    out[id] = report;
+    out[id] = applyReportDelta(undefined, change, timestamp);
   }
   return out;
+}
+
+/**
+ * One report of a delta: `report` (undefined for one new in this sample) with
+ * the delta's `change` for it merged in, and the delta's common `timestamp`
+ * (its `t`) unless the change has its own. A new object; the inputs stay as they are.
+ */
+export function applyReportDelta(report: StatsReport | undefined, change: StatsReport | undefined, timestamp: unknown): StatsReport {
+  const merged: StatsReport = { ...report };
+  if (change) {
+    for (const name in change) {
+      const value = change[name];
+      const old = report?.[name];
+      merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
+    }
+  }
+  if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) merged.timestamp = timestamp;
+  return merged;
 }

@@ -6,7 +6,7 @@
 
 import type { SessionRecord } from '../session';
 import type { StoredEvent } from '../trace';
-import { applyStatsDelta, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
+import { applyReportDelta, applyStatsDelta, DELTA_TIMESTAMP_KEY, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
 import { ALL_METRICS, deriveMetrics, MetricSelection } from '../metrics';
 import { DEFAULT_CHART_METRICS } from './charts';
 import { EventLog } from './event-log';
@@ -53,7 +53,6 @@ export class ConnectionModel {
   private readonly _reports = new Map<string, ReportColumns>();
   private readonly _markers: Marker[] = [];
   private readonly _usedPairs = new Set<string>();
-  private _lastSample: StatsSample | undefined;
 
   /** sample times, ms since epoch */
   get times(): number[] {
@@ -70,8 +69,9 @@ export class ConnectionModel {
   get usedPairs(): Set<string> {
     return this.ensure()._usedPairs;
   }
+  /** the complete last sample (rebuilt when asked: see `kept`) */
   get lastSample(): StatsSample | undefined {
-    return this.ensure()._lastSample;
+    return this.ensure().completeLast();
   }
   /** latest states as the events told them */
   connectionState: string | null = null;
@@ -125,7 +125,16 @@ export class ConnectionModel {
 
   /** Stats events not yet read into columns: read when a view first asks (see `ensure`). */
   private readonly pending: StoredEvent[] = [];
-  private lastFull: StatsSample | undefined;
+  /**
+   * The last sample's reports that derived metrics and the pairs in use are
+   * read from (candidate pairs, transports, RTP streams, ...), complete. The
+   * others are read from the deltas, only what changed, and whole samples are
+   * rebuilt only for lastSample, when asked (from the last complete sample and
+   * the deltas since).
+   */
+  private kept: StatsSample = {};
+  private lastComplete: StatsSample | undefined;
+  private readonly deltasSince: StatsDelta[] = [];
   /** per stats object, the derived metrics that had a value in the last sample */
   private readonly derivedOn = new Map<string, string[]>();
   /** the metrics pushSample derives: the default charts' until withAllMetrics, then all */
@@ -144,10 +153,8 @@ export class ConnectionModel {
   ensure(): this {
     if (this.pending.length === 0) return this;
     for (const e of this.pending) {
-      const delta = e.full ? null : (e.value as StatsDelta);
-      const sample = delta ? applyStatsDelta(this.lastFull, delta) : (e.value as StatsSample);
-      this.pushSample(e.t, sample, delta);
-      this.lastFull = sample;
+      if (e.full) this.pushSample(e.t, e.value as StatsSample);
+      else this.pushDelta(e.t, e.value as StatsDelta);
     }
     this.pending.length = 0;
     this._markers.sort((a, b) => a.t - b.t); // pair switches found now may predate event markers
@@ -172,48 +179,100 @@ export class ConnectionModel {
     for (const [id, names] of on) this.derivedOn.set(id, [...(this.derivedOn.get(id) ?? []), ...names]);
     this.history = null;
     this.metrics = ALL_METRICS;
+    this.kept = this.keep(this.completeLast()); // more kinds of report have metrics now
     return this;
   }
 
-  /** `delta`: what changed since the previous sample, when known (only those properties are compared). */
-  pushSample(t: number, sample: StatsSample, delta: StatsDelta | null = null): void {
-    const i = this._times.length;
+  private completeLast(): StatsSample | undefined {
+    for (const d of this.deltasSince) this.lastComplete = applyStatsDelta(this.lastComplete, d);
+    this.deltasSince.length = 0;
+    return this.lastComplete;
+  }
+
+  private isKept(type: unknown): boolean {
+    return typeof type === 'string' && (type === 'transport' || type === 'candidate-pair' || this.metrics.of(type).length > 0);
+  }
+
+  /** The reports of a complete sample that are kept (see `kept`). */
+  private keep(sample: StatsSample | undefined): StatsSample {
+    const out: StatsSample = {};
+    for (const id in sample) if (this.isKept(sample[id]!.type)) out[id] = sample[id]!;
+    return out;
+  }
+
+  /** A complete sample read into the columns. */
+  pushSample(t: number, sample: StatsSample): void {
+    const i = this.nextSample(t, { full: sample });
+    for (const id in sample) this.putRaw(this.present(id, sample[id]!, i), i, sample[id]!);
+    for (const rc of this._reports.values()) if (!(rc.id in sample)) gone(rc, i);
+    this.lastComplete = sample;
+    this.deltasSince.length = 0;
+    this.readKept(i, t, this.keep(sample));
+  }
+
+  /** A getStats delta read into the columns: only what changed, but for the kept reports (see `kept`). */
+  private pushDelta(t: number, delta: StatsDelta): void {
+    const i = this.nextSample(t, { delta });
+    this.deltasSince.push(delta);
+    const timestamp = delta[DELTA_TIMESTAMP_KEY];
+    const cur: StatsSample = {};
+    for (const id in this.kept) {
+      const change = delta[id];
+      if (change !== null) cur[id] = applyReportDelta(this.kept[id], isReport(change) ? change : undefined, timestamp);
+    }
+    for (const id in delta) {
+      const change = delta[id];
+      if (id === DELTA_TIMESTAMP_KEY) continue;
+      if (change === null) {
+        const rc = this._reports.get(id);
+        if (rc) gone(rc, i);
+      } else if (isReport(change)) {
+        const rc = this._reports.get(id);
+        const isNew = !rc || rc.present[rc.present.length - 1] !== Infinity; // then the change is the whole report
+        this.putRaw(this.present(id, change, i), i, change);
+        if (id in cur || !this.isKept(change.type)) continue;
+        // a report to keep from now on: new, or one whose type changed (then read whole from the complete sample)
+        cur[id] = isNew ? applyReportDelta(undefined, change, timestamp) : this.completeLast()![id]!;
+      }
+    }
+    this.readKept(i, t, cur);
+  }
+
+  private nextSample(t: number, source: { delta: StatsDelta } | { full: StatsSample }): number {
     this._times.push(t);
-    this.history?.push(delta ? { delta } : { full: sample });
-    const prev = this._lastSample;
-    for (const id in sample) {
-      const report = sample[id]!;
-      let rc = this._reports.get(id);
-      const isNew = !rc;
-      if (!rc) this._reports.set(id, (rc = { id, type: String(report.type ?? '?'), columns: new Map(), present: [i, Infinity] }));
-      else if (rc.present[rc.present.length - 1] !== Infinity) rc.present.push(i, Infinity); // back after a gap
-      // unchanged properties need no work: only a new object, a full sample, or the changed ones of a delta
-      const changes = isNew || delta === null || !prev || !(id in prev) ? report : (delta[id] as StatsReport | undefined);
-      if (changes && typeof changes === 'object') {
-        for (const name in changes) {
-          if (name === 'timestamp') continue;
-          const value = report[name];
-          if (typeof value === 'number' || typeof value === 'string') put(rc, name, i, value);
-          else if (typeof value === 'boolean') put(rc, name, i, value ? 1 : 0);
-          else if (value && typeof value === 'object' && !Array.isArray(value)) {
-            for (const key in value) {
-              const inner = (value as Record<string, unknown>)[key];
-              if (typeof inner === 'number') put(rc, `${name}.${key}`, i, inner);
-            }
-          }
+    this.history?.push(source);
+    return this._times.length - 1;
+  }
+
+  /** The columns of a report present in sample i (new, or back after a gap). */
+  private present(id: string, report: StatsReport, i: number): ReportColumns {
+    let rc = this._reports.get(id);
+    if (!rc) this._reports.set(id, (rc = { id, type: String(report.type ?? '?'), columns: new Map(), present: [i, Infinity] }));
+    else if (rc.present[rc.present.length - 1] !== Infinity) rc.present.push(i, Infinity);
+    return rc;
+  }
+
+  /** Raw properties into columns: `changes` holds a whole report, or the changed properties of a delta (nested: the changed keys). */
+  private putRaw(rc: ReportColumns, i: number, changes: StatsReport): void {
+    for (const name in changes) {
+      if (name === 'timestamp') continue;
+      const value = changes[name];
+      if (typeof value === 'number' || typeof value === 'string') put(rc, name, i, value);
+      else if (typeof value === 'boolean') put(rc, name, i, value ? 1 : 0);
+      else if (value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const key in value) {
+          const inner = (value as Record<string, unknown>)[key];
+          if (typeof inner === 'number') put(rc, `${name}.${key}`, i, inner);
         }
       }
     }
-    this.putMetrics(i, sample, deriveMetrics(prev, sample, this.metrics), this.derivedOn);
-    // objects gone from this sample: close their presence
-    if (prev) {
-      for (const id in prev) {
-        if (id in sample) continue;
-        const rc = this._reports.get(id);
-        if (rc && rc.present[rc.present.length - 1] === Infinity) rc.present[rc.present.length - 1] = i;
-      }
-    }
-    const selected = selectedPairIds(sample);
+  }
+
+  /** Derived metrics and the pairs in use at sample i, from its kept reports. */
+  private readKept(i: number, t: number, cur: StatsSample): void {
+    this.putMetrics(i, cur, deriveMetrics(this.kept, cur, this.metrics), this.derivedOn);
+    this.kept = cur;
+    const selected = selectedPairIds(cur);
     for (const id of selected) this._usedPairs.add(id);
     if (this.selected.size > 0) {
       for (const id of selected) {
@@ -223,7 +282,6 @@ export class ConnectionModel {
       }
     }
     if (selected.size > 0) this.selected = selected;
-    this._lastSample = sample;
   }
 
   /**
@@ -295,6 +353,13 @@ export class ConnectionModel {
     if (!rc || !col || rc.present[rc.present.length - 1] !== Infinity) return null;
     return col.values[col.values.length - 1] ?? null;
   }
+}
+
+const isReport = (x: unknown): x is StatsReport => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** A report absent from sample i on. */
+function gone(rc: ReportColumns, i: number): void {
+  if (rc.present[rc.present.length - 1] === Infinity) rc.present[rc.present.length - 1] = i;
 }
 
 function put(rc: ReportColumns, name: string, i: number, value: Cell): void {
