@@ -337,6 +337,33 @@ describe('lifecycle', () => {
       expect(ds[0]!.recovered).toBe(true);
     });
 
+    it('is said while it lasts: mid-gap an open disruption and an observation that is on, then one episode once media is back', () => {
+      // 16 samples: the last one (at 16 s) still silent, media stopped about 10 s in, 6 s ago
+      const live = gapRun([], 16, (i) => (i >= 10 ? silent : {}));
+      const ds = live.connections[0]!.lifecycle.disruptions;
+      expect(ds.map((d) => [d.end, d.recovered])).toEqual([[null, false]]);
+      expect(Math.abs(ds[0]!.start - START - truth.start)).toBeLessThanOrEqual(500);
+      const on = of(live, 'ice-disconnected');
+      expect(on.map((o) => [o.active, o.evidence.recovered])).toEqual([[true, false]]);
+      expect(on[0]!.evidence.durationMs).toBeGreaterThanOrEqual(5000);
+      // 4 s into the gap: a disruption already, not yet an observation (under 5 s)
+      const early = gapRun([], 14, (i) => (i >= 10 ? silent : {}));
+      expect(early.connections[0]!.lifecycle.disruptions.length).toBe(1);
+      expect(of(early, 'ice-disconnected')).toEqual([]);
+      // the whole call: the same episode ended, recovered, with the gap's duration
+      const after = of(gapRun(), 'ice-disconnected');
+      expect(after.map((o) => [o.active, o.evidence.recovered])).toEqual([[false, true]]);
+      expect(Math.abs((after[0]!.evidence.durationMs as number) - (truth.end - truth.start))).toBeLessThanOrEqual(500);
+    });
+
+    it('media that stopped before the hang-up: a disruption that never recovered, ended by the close', () => {
+      const r = gapRun([ev(19_500, PC, 'close')], 19, (i) => (i >= 10 ? silent : {}));
+      const life = r.connections[0]!.lifecycle;
+      expect(life.disruptions.map((d) => [d.end, d.recovered])).toEqual([[null, false]]);
+      expect(Math.abs(life.disruptions[0]!.start - START - truth.start)).toBeLessThanOrEqual(500);
+      expect(of(r, 'ice-disconnected').map((o) => [o.active, o.evidence.recovered])).toEqual([[false, false]]);
+    });
+
     it('a 1 s gap is none', () => {
       const r = gapRun([], 30, during(10, 11, silent));
       expect(r.connections[0]!.lifecycle.disruptions).toEqual([]);

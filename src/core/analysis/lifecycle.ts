@@ -287,12 +287,16 @@ export class LifecycleTracker {
           evidence: { method: method.replace(/OnFailure$/, ''), error: typeof value === 'string' ? value.slice(0, 200) : JSON.stringify(value ?? '').slice(0, 200) },
         });
         break;
-      case 'close':
+      case 'close': {
+        // media that had stopped before the hang-up: a disruption that never recovered (often why the user hung up)
+        const gap = this.closedAt === null ? this.ongoingGap() : null;
+        if (gap) this.main.disruptions.push((this.silence!.joined = gap));
         this.closedAt ??= t;
         if (!this.main.everConnected && this.main.failedAt === null && this.outcome === null) this.outcome = 'aborted';
         this.main.state = 'closed';
         this.settleLive(t);
         break;
+      }
     }
   }
 
@@ -429,11 +433,20 @@ export class LifecycleTracker {
       this.mediaAt = null;
       return;
     }
-    if (this.silence || this.mediaAt === null) return;
-    // the first silent sample: the last packet came at lastPacketAt (when the stats say so and it fits) or between the two samples
-    const since = this.mediaAt;
-    const last = lastPacketAt !== undefined && lastPacketAt <= t && lastPacketAt >= since - 5000 ? lastPacketAt : null;
-    this.silence = last !== null ? { start: last, from: last, joined: null } : { start: (since + t) / 2, from: since, joined: null };
+    if (!this.silence) {
+      if (this.mediaAt === null) return;
+      // the first silent sample: the last packet came at lastPacketAt (when the stats say so and it fits) or between the two samples
+      const since = this.mediaAt;
+      const last = lastPacketAt !== undefined && lastPacketAt <= t && lastPacketAt >= since - 5000 ? lastPacketAt : null;
+      this.silence = last !== null ? { start: last, from: last, joined: null } : { start: (since + t) / 2, from: since, joined: null };
+    }
+    const gap = this.ongoingGap();
+    if (gap && gap.durationMs >= DISRUPTION_OBSERVATION_MS) {
+      // said while it lasts, not only once media is back (the live badge); the recovery settles the same episode
+      this.log.raise(t, gap.start, {
+        type: 'ice-disconnected', severity: 'warning', category: 'connectivity', pcId: this.pcId, evidence: { durationMs: gap.durationMs, recovered: false },
+      });
+    }
   }
 
   private settleDisruption(d: Disruption): void {
@@ -464,6 +477,19 @@ export class LifecycleTracker {
         });
       }
     }
+  }
+
+  /**
+   * Media stopped on a connection whose state still says connected, for at
+   * least MEDIA_GAP_MS up to the last silent sample: a disruption that is on.
+   */
+  private ongoingGap(): Disruption | null {
+    const s = this.silence;
+    const m = this.main;
+    const last = this.rx?.t;
+    if (!s || s.joined || last === undefined || !m.everConnected || m.state !== 'connected' || this.closedAt !== null) return null;
+    if (last - s.from < MEDIA_GAP_MS) return null;
+    return { start: s.start, end: null, durationMs: last - s.start, stateChangedAt: null, recovered: false };
   }
 
   private settleLive(t: number): void {
@@ -502,7 +528,7 @@ export class LifecycleTracker {
       signalingDelayMs: this.signalingDelay,
       setupFailed: this.outcome === 'setup-failed' && m.failedAt !== null ? { afterMs: m.failedAt - this.createdAt } : null,
       aborted: this.outcome === 'aborted',
-      disruptions: m.disruptions.map((d) => ({ ...d })),
+      disruptions: [...m.disruptions.map((d) => ({ ...d })), ...[this.ongoingGap()].filter((d) => d !== null)],
       dropped: this.outcome === 'dropped' && this.droppedAt !== null ? { at: this.droppedAt } : null,
       iceRestarts: this.restarts.map((r) => ({ ...r })),
       candidatePairSwitches: this.pairSwitches,
