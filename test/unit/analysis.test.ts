@@ -244,7 +244,10 @@ describe('lifecycle', () => {
     const r = analyze([ev(0, PC, 'create', {}), ev(200, PC, 'onconnectionstatechange', 'connecting'), ev(12_200, PC, 'onconnectionstatechange', 'failed')]);
     expect(r.connections[0]!.lifecycle.setupFailed).toEqual({ afterMs: 12_200 });
     expect(of(r, 'setup-failed')[0]!.evidence.afterMs).toBe(12_200);
-    expect(of(r, 'slow-connect').length).toBe(1);
+    // slow-connect was on while it was connecting, and is taken back by the failure, which says more
+    expect(of(r, 'slow-connect')).toEqual([]);
+    const connecting = analyze([ev(0, PC, 'create', {}), ev(200, PC, 'onconnectionstatechange', 'connecting'), ev(12_000, PC, 'getStats', {})]);
+    expect(of(connecting, 'slow-connect').map((o) => [o.active, o.evidence.connectingForMs])).toEqual([[true, 11_800]]);
     expect(r.verdict.level).toBe('bad');
     const quick = analyze([ev(0, PC, 'create', {}), ev(200, PC, 'onconnectionstatechange', 'connecting'), ev(4000, PC, 'onconnectionstatechange', 'connected')]);
     expect(of(quick, 'slow-connect')).toEqual([]);

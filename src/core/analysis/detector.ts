@@ -171,6 +171,18 @@ export class ObservationLog {
     this.open.delete(k);
   }
 
+  /** Takes back the open episode, if any: another observation says it better. */
+  withdraw(type: string, pcId: string | null, trackId?: string): void {
+    const k = this.key(type, pcId, trackId);
+    const o = this.open.get(k);
+    if (!o) return;
+    this.open.delete(k);
+    const i = this.list.indexOf(o);
+    if (i >= 0) this.list.splice(i, 1);
+    if (this.lastOf.get(k) === o) this.lastOf.delete(k);
+    this.episodes.set(k, (this.episodes.get(k) ?? 1) - 1);
+  }
+
   /** A one-off observation (an event, not a condition): raised and settled at once. */
   record(at: number, input: ObservationInput, firstSeenAt = at): Observation {
     const o = this.raise(at, firstSeenAt, input);

@@ -368,6 +368,8 @@ export class LifecycleTracker {
       if (d && d.recovered && d.end === t) this.settleDisruption(d);
     }
     if (s === 'failed' && from !== 'failed') {
+      // a connection that never connected: the setup failure below says it all (with how long it took)
+      if (!firstState && !track.everConnected) this.log.withdraw('slow-connect', this.pcId);
       this.log.settle('slow-connect', this.pcId);
       if (firstState) {
         // the trace starts with the failure (a connection adopted mid-call, a cut dump): whether it ever connected is unknown
