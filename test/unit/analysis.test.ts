@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeDump, mos, SessionAnalyzer, type AnalysisResult, type Observation } from '../../src/core/analysis';
-import { Hysteresis } from '../../src/core/analysis/detector';
+import { Hysteresis, ObservationLog } from '../../src/core/analysis/detector';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import { callDump, ev, PC, sessionRecord, setupEvents, START, statsEvents, type Knobs } from './support/call';
 
@@ -49,6 +49,28 @@ describe('Hysteresis', () => {
     expect(h.update(13_000, true, false)).toBe('idle');
     expect(h.update(15_000, true, false)).toBe('idle');
     expect(h.update(16_000, true, false)).toBe('start');
+  });
+});
+
+describe('ObservationLog', () => {
+  const input = (type: string, severity: 'info' | 'warning' | 'critical' = 'warning') => ({ type, severity, category: 'connectivity' as const, pcId: 'PC_0', evidence: { n: 1 } });
+  it('one entry per episode; severity only rises within one; a withdrawn open episode leaves no trace, a settled one stays', () => {
+    const log = new ObservationLog((o) => `${o.type} ${o.severity}`);
+    log.raise(1000, 1000, input('a'));
+    log.raise(2000, 1000, { ...input('a', 'critical'), evidence: { m: 2 } });
+    log.raise(3000, 1000, input('a', 'info'));
+    expect(log.list.map((o) => [o.type, o.severity, o.firstSeenAt, o.lastSeenAt, o.active, o.evidence])).toEqual([['a', 'critical', 1000, 3000, true, { n: 1, m: 2 }]]);
+    log.settle('a', 'PC_0');
+    log.raise(5000, 5000, input('a'));
+    expect(log.list.map((o) => [o.firstSeenAt, o.active])).toEqual([[1000, false], [5000, true]]);
+    log.raise(6000, 6000, input('b'));
+    log.withdraw('b', 'PC_0');
+    log.withdraw('a', 'PC_1'); // another connection's: nothing
+    expect(log.list.map((o) => o.type)).toEqual(['a', 'a']);
+    expect(log.isOpen('b', 'PC_0')).toBe(false);
+    log.settle('a', 'PC_0');
+    log.withdraw('a', 'PC_0'); // settled: kept
+    expect(log.list.length).toBe(2);
   });
 });
 
