@@ -271,6 +271,9 @@ export function metricsFor(statsType: string): readonly MetricDef[] {
   return BY_TYPE.get(statsType) ?? [];
 }
 
+/** Counters that only a restart of the report's stream can make go down. */
+const RESET_MARKERS = ['packetsSent', 'packetsReceived', 'bytesSent', 'bytesReceived'];
+
 /**
  * A subset of METRICS, with its per-type lists ready: deriveMetrics computes
  * only these (the panel derives the default charts' metrics as samples arrive
@@ -278,16 +281,31 @@ export function metricsFor(statsType: string): readonly MetricDef[] {
  */
 export class MetricSelection {
   private readonly byType = new Map<string, readonly MetricDef[]>();
+  private readonly inputsByType = new Map<string, ReadonlySet<string>>();
 
   constructor(readonly includes: (m: MetricDef) => boolean) {
-    for (const [type, defs] of BY_TYPE) this.byType.set(type, defs.filter(includes));
+    for (const [type, defs] of BY_TYPE) {
+      const selected = defs.filter(includes);
+      this.byType.set(type, selected);
+      this.inputsByType.set(type, new Set(['type', 'timestamp', ...RESET_MARKERS, ...selected.flatMap((m) => [m.origin, ...m.counters])]));
+    }
   }
 
   /** The selected metrics of a report type. */
   of(statsType: string): readonly MetricDef[] {
     return this.byType.get(statsType) ?? [];
   }
+
+  /**
+   * The report properties deriveMetrics reads for the selected metrics of a
+   * type (a metric's formula reads its origin and counters only).
+   */
+  inputs(statsType: string): ReadonlySet<string> {
+    return this.inputsByType.get(statsType) ?? NO_INPUTS;
+  }
 }
+
+const NO_INPUTS: ReadonlySet<string> = new Set();
 
 export const ALL_METRICS = new MetricSelection(() => true);
 
@@ -324,9 +342,6 @@ export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample, s
   }
   return out;
 }
-
-/** Counters that only a restart of the report's stream can make go down. */
-const RESET_MARKERS = ['packetsSent', 'packetsReceived', 'bytesSent', 'bytesReceived'];
 
 /** Whether no counter went down (and, unless `optional`, each is a number in both reports). */
 /** One metric between two reports of the same id with deriveMetrics' per-metric guards (the gap and stream-restart checks are the caller's). */

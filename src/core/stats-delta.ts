@@ -119,12 +119,15 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
 /**
  * One report of a delta: `report` (undefined for one new in this sample) with
  * the delta's `change` for it merged in, and the delta's common `timestamp`
- * (its `t`) unless the change has its own. A new object; the inputs stay as they are.
+ * (its `t`) unless the change has its own. A new object; the inputs stay as
+ * they are. `only`: the properties to take from the change (for a caller that
+ * follows just those).
  */
-export function applyReportDelta(report: StatsReport | undefined, change: StatsReport | undefined, timestamp: unknown): StatsReport {
+export function applyReportDelta(report: StatsReport | undefined, change: StatsReport | undefined, timestamp: unknown, only?: ReadonlySet<string>): StatsReport {
   const merged: StatsReport = { ...report };
   if (change) {
     for (const name in change) {
+      if (only && !only.has(name)) continue;
       const value = change[name];
       const old = report?.[name];
       merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMetrics, isCumulative, MAX_SAMPLE_GAP_MS, METRICS, metricsFor } from '../../src/core/metrics';
+import { readFileSync } from 'node:fs';
+import { importDump } from '../../src/core/import';
+import { ALL_METRICS, deriveMetrics, isCumulative, MAX_SAMPLE_GAP_MS, METRICS, MetricSelection, metricsFor } from '../../src/core/metrics';
+import { completeStatsSamples } from '../../src/core/session';
 import type { StatsSample } from '../../src/core/stats-delta';
+import { syntheticSession } from '../../src/core/synthetic';
+import { fixture } from './support/fixtures';
 
 const inbound = (timestamp: number, x: Record<string, unknown>): StatsSample => ({ IT1: { type: 'inbound-rtp', kind: 'audio', timestamp, ...x } });
 
@@ -111,5 +116,35 @@ describe('METRICS', () => {
     for (const p of ['jitter', 'audioLevel', 'frameWidth', 'framesPerSecond', 'currentRoundTripTime', 'availableOutgoingBitrate', 'roundTripTime', 'fractionLost', 'targetBitrate']) {
       expect(isCumulative(p), p).toBe(false);
     }
+  });
+});
+
+describe('MetricSelection.inputs', () => {
+  it('deriveMetrics reads nothing of a report besides the inputs of the metrics of its type (real and synthetic samples)', async () => {
+    const files = ['internals/chrome147-two-pc-loopback.json', 'jitsi/firefox-standard-stats-sfu.jsonl', 'jitsi/google-standard-stats-p2p.jsonl'];
+    const dumps = [syntheticSession({ connections: 1, minutes: 2 }), ...(await Promise.all(files.map(async (f) => (await importDump(new Uint8Array(readFileSync(fixture(f))))).dump)))];
+    const only = (sample: StatsSample): StatsSample =>
+      Object.fromEntries(Object.entries(sample).map(([id, r]) => [id, Object.fromEntries(Object.entries(r).filter(([name]) => ALL_METRICS.inputs(String(r.type)).has(name)))]));
+    let compared = 0;
+    for (const dump of dumps) {
+      const last = new Map<string, StatsSample>();
+      for (const { event, sample } of completeStatsSamples(dump.events)) {
+        const prev = last.get(event.pc!);
+        const full = deriveMetrics(prev, sample);
+        expect(deriveMetrics(prev && only(prev), only(sample))).toEqual(full);
+        compared += Object.keys(full).length;
+        last.set(event.pc!, sample);
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('a selection derives its metrics only', () => {
+    const bits = new MetricSelection((m) => m.name === '[bytesReceived_in_bits/s]');
+    const prev = inbound(1000, { packetsReceived: 10, bytesReceived: 1000 });
+    const cur = inbound(2000, { packetsReceived: 20, bytesReceived: 3000 });
+    expect(deriveMetrics(prev, cur, bits)).toEqual({ IT1: { '[bytesReceived_in_bits/s]': 16_000 } });
+    expect(bits.inputs('inbound-rtp').has('bytesReceived')).toBe(true);
+    expect(bits.inputs('inbound-rtp').has('jitterBufferDelay')).toBe(false);
   });
 });

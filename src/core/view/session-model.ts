@@ -127,12 +127,13 @@ export class ConnectionModel {
   private readonly pending: StoredEvent[] = [];
   /**
    * The last sample's reports that derived metrics and the pairs in use are
-   * read from (candidate pairs, transports, RTP streams, ...), complete. The
-   * others are read from the deltas, only what changed, and whole samples are
-   * rebuilt only for lastSample, when asked (from the last complete sample and
-   * the deltas since).
+   * read from (candidate pairs, transports, RTP streams, ...), with just the
+   * properties they read (see `keptProperties`). Otherwise the deltas are read
+   * as they are, only what changed, and whole samples are rebuilt only for
+   * lastSample, when asked (from the last complete sample and the deltas since).
    */
   private kept: StatsSample = {};
+  private readonly keptProps = new Map<string, ReadonlySet<string>>();
   private lastComplete: StatsSample | undefined;
   private readonly deltasSince: StatsDelta[] = [];
   /** per stats object, the derived metrics that had a value in the last sample */
@@ -179,7 +180,8 @@ export class ConnectionModel {
     for (const [id, names] of on) this.derivedOn.set(id, [...(this.derivedOn.get(id) ?? []), ...names]);
     this.history = null;
     this.metrics = ALL_METRICS;
-    this.kept = this.keep(this.completeLast()); // more kinds of report have metrics now
+    this.keptProps.clear();
+    this.kept = this.keep(this.completeLast()); // more kinds of report and properties are read now
     return this;
   }
 
@@ -189,14 +191,26 @@ export class ConnectionModel {
     return this.lastComplete;
   }
 
-  private isKept(type: unknown): boolean {
-    return typeof type === 'string' && (type === 'transport' || type === 'candidate-pair' || this.metrics.of(type).length > 0);
+  /** The properties kept of a type of report (see `kept`); none: not kept. */
+  private keptProperties(type: unknown): ReadonlySet<string> | undefined {
+    if (typeof type !== 'string') return undefined;
+    let props = this.keptProps.get(type);
+    if (!props) {
+      const pair = type === 'transport' || type === 'candidate-pair';
+      const metrics = this.metrics.of(type).length > 0;
+      props = pair || metrics ? new Set([...this.metrics.inputs(type), ...(pair ? PAIR_IN_USE : [])]) : new Set();
+      this.keptProps.set(type, props);
+    }
+    return props.size > 0 ? props : undefined;
   }
 
-  /** The reports of a complete sample that are kept (see `kept`). */
+  /** The kept reports of a complete sample (see `kept`). */
   private keep(sample: StatsSample | undefined): StatsSample {
     const out: StatsSample = {};
-    for (const id in sample) if (this.isKept(sample[id]!.type)) out[id] = sample[id]!;
+    for (const id in sample) {
+      const props = this.keptProperties(sample[id]!.type);
+      if (props) out[id] = applyReportDelta(undefined, sample[id], undefined, props);
+    }
     return out;
   }
 
@@ -218,7 +232,10 @@ export class ConnectionModel {
     const cur: StatsSample = {};
     for (const id in this.kept) {
       const change = delta[id];
-      if (change !== null) cur[id] = applyReportDelta(this.kept[id], isReport(change) ? change : undefined, timestamp);
+      const kept = this.kept[id]!;
+      if (change === null) continue;
+      if (isReport(change) && 'type' in change && change.type !== kept.type) continue; // read below as what it is now
+      cur[id] = applyReportDelta(kept, isReport(change) ? change : undefined, timestamp, this.keptProperties(kept.type));
     }
     for (const id in delta) {
       const change = delta[id];
@@ -230,9 +247,10 @@ export class ConnectionModel {
         const rc = this._reports.get(id);
         const isNew = !rc || rc.present[rc.present.length - 1] !== Infinity; // then the change is the whole report
         this.putRaw(this.present(id, change, i), i, change);
-        if (id in cur || !this.isKept(change.type)) continue;
-        // a report to keep from now on: new, or one whose type changed (then read whole from the complete sample)
-        cur[id] = isNew ? applyReportDelta(undefined, change, timestamp) : this.completeLast()![id]!;
+        const props = id in cur ? undefined : this.keptProperties(change.type);
+        if (!props) continue;
+        // a report to keep from now on: new, or one whose type changed (then read from the complete sample)
+        cur[id] = isNew ? applyReportDelta(undefined, change, timestamp, props) : applyReportDelta(undefined, this.completeLast()![id], undefined, props);
       }
     }
     this.readKept(i, t, cur);
@@ -354,6 +372,9 @@ export class ConnectionModel {
     return col.values[col.values.length - 1] ?? null;
   }
 }
+
+/** What selectedPairIds reads of transports and candidate pairs. */
+const PAIR_IN_USE = ['type', 'selectedCandidatePairId', 'selected'];
 
 const isReport = (x: unknown): x is StatsReport => typeof x === 'object' && x !== null && !Array.isArray(x);
 
