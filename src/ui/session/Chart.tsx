@@ -66,12 +66,24 @@ export interface ChartProps {
   height?: number;
 }
 
+/** Sample times in seconds (uPlot's x): one array per connection, shared by its charts, grown as samples arrive. */
+const secondsOf = new WeakMap<ConnectionModel, number[]>();
+function seconds(model: ConnectionModel): number[] {
+  let xs = secondsOf.get(model);
+  if (!xs) secondsOf.set(model, (xs = []));
+  const times = model.times;
+  for (let i = xs.length; i < times.length; i++) xs.push(times[i]! / 1000);
+  return xs;
+}
+
 /**
  * The chart's data, grown in place: samples are only ever appended to a
  * connection's columns, so each update reads just the new ones.
  */
 class ChartData {
-  x: number[] = [];
+  readonly x: number[];
+  /** samples read so far */
+  read = 0;
   readonly ys: (number | null)[][];
   readonly counts: number[];
 
@@ -79,16 +91,15 @@ class ChartData {
     private readonly model: ConnectionModel,
     private readonly spec: ChartSpec,
   ) {
+    this.x = seconds(model);
     this.ys = spec.series.map(() => []);
     this.counts = spec.series.map(() => 0);
   }
 
   update(): uPlot.AlignedData {
-    const from = this.x.length;
-    const times = this.model.times;
+    const from = this.read;
+    this.read = seconds(this.model).length;
     // the first read takes the arrays as they come (an hour is 3600 points a series), later ones append
-    if (from === 0) this.x = times.map((t) => t / 1000);
-    else for (let i = from; i < times.length; i++) this.x.push(times[i]! / 1000);
     this.spec.series.forEach((s, k) => {
       const fresh =
         this.spec.kind === 'bands'
@@ -277,9 +288,9 @@ export function Chart({ model, spec, markers, sync, version, height = 150 }: Cha
   useLayoutEffect(() => {
     const source = dataRef.current;
     if (!plot.current || !source) return;
-    const before = source.x.length;
+    const before = source.read;
     source.update();
-    if (source.x.length === before) return;
+    if (source.read === before) return;
     box.current!.dataset.points = String(source.points);
     stale.current = true;
     if (visible.current) redraw();
