@@ -247,6 +247,18 @@ describe('detectors', () => {
     expect(of(run(40, during(20, 28, { availableKbps: 120 })), 'bandwidth-limited-video')).toEqual([]);
   });
 
+  it('video score: a frame rate that swings (30 / 8 fps) costs a point once past the ramp-up; a steady lower rate does not', () => {
+    const swinging = run(60, (i) => (i >= 20 && i < 60 ? { fps: i % 2 ? 30 : 8 } : {}));
+    expect(swinging.scores.video!.inputs.fpsVolatility).toBeGreaterThan(0.3);
+    expect(swinging.scores.video!.value).toBeLessThan(5);
+    expect(swinging.scores.video!.value).toBeGreaterThanOrEqual(4);
+    const steady = run(60, () => ({ fps: 15 }));
+    expect(steady.scores.video!.inputs.fpsVolatility).toBeLessThan(0.3);
+    expect(steady.scores.video!.value).toBe(5);
+    // the ramp-up (the first 15 s of a stream) is left out: a swing then costs nothing
+    expect(run(14, (i) => ({ fps: i % 2 ? 30 : 8 })).scores.video!.value).toBe(5);
+  });
+
   it('stats gap: 8 s without a sample at 1 s polling is one, 4 s is not', () => {
     const gap = of(run(20, (i) => (i === 10 ? { stepMs: 8000 } : {})), 'stats-gap');
     expect(gap.length).toBe(1);

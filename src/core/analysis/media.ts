@@ -43,6 +43,9 @@ const FREEZE_TIME = metricOf('inbound-rtp', '[freezeTime_in_%]');
 const MEAN_FREEZE = metricOf('inbound-rtp', '[totalFreezesDuration/freezeCount_in_ms]');
 const ENCODE_TIME = metricOf('outbound-rtp', '[totalEncodeTime/framesEncoded_in_ms]');
 const ENCODED_FPS = metricOf('outbound-rtp', '[framesEncoded/s]');
+const DECODED_FPS = metricOf('inbound-rtp', '[framesDecoded/s]');
+/** samples of frame rate the volatility is taken over */
+const FPS_SAMPLES = 10;
 const CPU_SHARE = metricOf('outbound-rtp', '[qualityLimitation_cpu_in_%]');
 const SENT_BITRATE = metricOf('outbound-rtp', '[bytesSent_in_bits/s]');
 const MIC_RMS = metricOf('media-source', '[Audio_Level_in_RMS]');
@@ -141,6 +144,8 @@ class Stream {
   lastSeen = 0;
   maxOf = new Map<string, number>();
   pauseReported = false;
+  /** the frame rate of the last FPS_SAMPLES samples */
+  private readonly fps: number[] = [];
   /** the track id its observations use */
   trackId: string | undefined;
   /** whether the stream had a media source (a track) attached: losing it is the sender pausing (replaceTrack(null)) */
@@ -153,6 +158,22 @@ class Stream {
     spanMs: number,
   ) {
     this.window = new ReportWindow(spanMs);
+  }
+
+  /**
+   * Takes this sample's frame rate; returns the standard deviation / mean of
+   * the last FPS_SAMPLES (once there are at least half of them), for the
+   * video score. Not during the ramp-up, when the rate climbs by design.
+   */
+  fpsVolatility(t: number, fps: number | undefined): number | undefined {
+    if (fps === undefined || this.startedAt === null || t - this.startedAt < T.rampUpMs) return undefined;
+    this.fps.push(fps);
+    if (this.fps.length > FPS_SAMPLES) this.fps.shift();
+    if (this.fps.length < FPS_SAMPLES / 2) return undefined;
+    const mean = this.fps.reduce((a, b) => a + b, 0) / this.fps.length;
+    if (mean <= 0) return undefined;
+    const variance = this.fps.reduce((a, b) => a + (b - mean) ** 2, 0) / this.fps.length;
+    return Math.sqrt(variance) / mean;
   }
 
   detector(type: string, category: Category, spec: HysteresisSpec): Detector {
@@ -520,7 +541,8 @@ export class ConnectionMedia {
       if (!flowing) return undefined;
       // video score from the last 5 s
       const dropped = w5 ? share(w5.r, r, 'framesDropped', 'framesReceived') : undefined;
-      const inputs = { rttMs, lossPct: loss, droppedShare: dropped };
+      const fpsVolatility = s.fpsVolatility(t, num(r.framesPerSecond) ?? (prev ? metricBetween(DECODED_FPS, prev, r) : undefined));
+      const inputs = { rttMs, lossPct: loss, droppedShare: dropped, fpsVolatility };
       this.video.add(penaltyScore(inputs), { ...inputs, direction: 'inbound' });
     }
     return loss;
@@ -604,6 +626,7 @@ export class ConnectionMedia {
     const inputs = {
       rttMs, lossPct: loss, cpuLimited: cpuShare !== undefined ? cpuShare / 100 : undefined,
       bitrateVsTarget: sentBps !== undefined && target !== undefined && target > 0 && !rampingUp ? sentBps / target : undefined,
+      fpsVolatility: s.fpsVolatility(t, num(r.framesPerSecond) ?? (prev ? metricBetween(ENCODED_FPS, prev, r) : undefined)),
     };
     this.video.add(penaltyScore(inputs), { ...inputs, direction: 'outbound' });
     return loss;

@@ -36,6 +36,8 @@ export interface Knobs {
   qualityLimitationReason: 'none' | 'cpu' | 'bandwidth' | 'other';
   availableKbps: number;
   encodeMsPerFrame: number;
+  /** frames per second of the incoming and the outgoing video */
+  fps: number;
   /** when the sample is taken, ms after the previous one */
   stepMs: number;
   /** bytes received this step outside RTP (STUN consent checks, RTCP): on the transport and pair only */
@@ -45,7 +47,7 @@ export interface Knobs {
 export const CLEAN: Knobs = {
   lossPct: 0, remoteLossPct: 0, rttMs: 40, stunRttMs: 38, jitterMs: 5, concealPct: 0, jbTargetMs: 40, stretchPct: 0,
   freezeShare: 0, pauseS: 0, decoding: true, inAudio: true, inVideo: true, outAudio: true, outVideo: true, micRms: 0.05,
-  qualityLimitationReason: 'none', availableKbps: 2500, encodeMsPerFrame: 4, stepMs: 1000, linkBytes: 0,
+  qualityLimitationReason: 'none', availableKbps: 2500, encodeMsPerFrame: 4, fps: 30, stepMs: 1000, linkBytes: 0,
 };
 
 export const START = 1_700_000_000_000;
@@ -112,8 +114,8 @@ export function statsEvents(steps: number, at: (i: number) => Partial<Knobs>, st
       c.inV.packets += expected - lost;
       c.inV.lost += lost;
       c.inV.bytes += (expected - lost) * 1000;
-      c.inV.frames += 30 * s;
-      if (k.decoding) c.inV.decoded += 30 * s;
+      c.inV.frames += k.fps * s;
+      if (k.decoding) c.inV.decoded += k.fps * s;
       if (k.freezeShare > 0) {
         c.inV.freezes += 1;
         c.inV.freezeS += k.freezeShare * s;
@@ -130,8 +132,8 @@ export function statsEvents(steps: number, at: (i: number) => Partial<Knobs>, st
     if (k.outVideo) {
       c.outV.packets += 100 * s;
       c.outV.bytes += 100 * s * 1000;
-      c.outV.frames += 30 * s;
-      c.outV.encodeS += (30 * s * k.encodeMsPerFrame) / 1000;
+      c.outV.frames += k.fps * s;
+      c.outV.encodeS += (k.fps * s * k.encodeMsPerFrame) / 1000;
     }
     c.outV.ql[k.qualityLimitationReason] = (c.outV.ql[k.qualityLimitationReason] ?? 0) + s;
     c.rtt.total += (k.rttMs / 1000) * 2;
@@ -170,7 +172,7 @@ export function statsEvents(steps: number, at: (i: number) => Partial<Knobs>, st
       OA: { type: 'outbound-rtp', kind: 'audio', timestamp: ts, mediaSourceId: 'SA', ssrc: 3, packetsSent: c.outA.packets, bytesSent: c.outA.bytes },
       OV: {
         type: 'outbound-rtp', kind: 'video', timestamp: ts, mediaSourceId: 'SV', ssrc: 4, packetsSent: c.outV.packets, bytesSent: c.outV.bytes,
-        framesEncoded: c.outV.frames, totalEncodeTime: c.outV.encodeS, framesPerSecond: 30, targetBitrate: 800_000,
+        framesEncoded: c.outV.frames, totalEncodeTime: c.outV.encodeS, framesPerSecond: k.fps, targetBitrate: 800_000,
         qualityLimitationReason: k.qualityLimitationReason, qualityLimitationDurations: { ...c.outV.ql },
       },
       RA: { type: 'remote-inbound-rtp', kind: 'audio', timestamp: ts, localId: 'OA', ssrc: 3, fractionLost: k.remoteLossPct / 100, totalRoundTripTime: c.rtt.total / 2, roundTripTimeMeasurements: c.rtt.n / 2 },
