@@ -491,6 +491,25 @@ describe('lifecycle', () => {
     expect(of(r, 'munged-sdp').length).toBe(1);
   });
 
+  it('implicit setLocalDescription() (perfect negotiation): renegotiations and an ICE restart read from what its success reports, never munged', () => {
+    const offer = (ufrag: string, v: number) => `v=0\r\no=- 1 ${v} IN IP4 127.0.0.1\r\na=ice-ufrag:${ufrag}\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n`;
+    const r = analyze([
+      ev(0, PC, 'create', {}),
+      ev(5, PC, 'createOfferOnSuccess', { type: 'offer', sdp: offer('aaaa', 1) }), // created, then not used
+      ev(10, PC, 'setLocalDescription', null),
+      ev(12, PC, 'setLocalDescriptionOnSuccess', { type: 'offer', sdp: offer('aaaa', 2) }),
+      ev(300, PC, 'setRemoteDescription', { type: 'answer', sdp: 'v=0' }),
+      ev(500, PC, 'onconnectionstatechange', 'connected'),
+      ev(5000, PC, 'setLocalDescription', undefined),
+      ev(5002, PC, 'setLocalDescriptionOnSuccess', { type: 'offer', sdp: offer('bbbb', 3) }),
+      ev(5100, PC, 'setRemoteDescription', { type: 'answer', sdp: 'v=0' }),
+    ]);
+    const life = r.connections[0]!.lifecycle;
+    expect(life.renegotiations).toBe(1);
+    expect(life.iceRestarts.map((x) => x.at - START)).toEqual([5002]);
+    expect(life.mungedSdp).toBe(0);
+  });
+
   it('relay-only policy, TURN used over TLS', () => {
     const stats = statsEvents(5, () => ({}));
     for (const e of stats) {

@@ -145,6 +145,37 @@ describe('descriptions: munged flag and previous of the same side', () => {
     expect(rows[1]!.summary).not.toContain('munged');
   });
 
+  it('not munged when the page created two offers and set the first; munged when it set neither', () => {
+    const second = sdp(3, '96 98');
+    const rows = build([
+      ev('createOfferOnSuccess', 'pc1', { type: 'offer', sdp: OFFER }),
+      ev('createOfferOnSuccess', 'pc1', { type: 'offer', sdp: second }),
+      ev('setLocalDescription', 'pc1', { type: 'offer', sdp: OFFER }),
+      ev('createOfferOnSuccess', 'pc1', { type: 'offer', sdp: sdp(4, '96 98') }),
+      ev('createOfferOnSuccess', 'pc1', { type: 'offer', sdp: sdp(5, '96 98') }),
+      ev('setLocalDescription', 'pc1', { type: 'offer', sdp: MUNGED }),
+    ]);
+    expect(rows[2]!.sdp!.munged).toBe(false);
+    expect(rows[5]!.sdp!.munged).toBe(true);
+  });
+
+  it('an implicit setLocalDescription(): the description its success reports is the local one, in the chain of previous ones', () => {
+    const L1 = sdp(2, '96 98');
+    const L2 = sdp(3, '96 98', 'sendonly');
+    const L3 = sdp(4, '96', 'sendonly');
+    const rows = build([
+      ev('setLocalDescription', 'pc1', { type: 'offer', sdp: L1 }),
+      ev('setLocalDescriptionOnSuccess', 'pc1', { type: 'offer', sdp: L1 }),
+      ev('setLocalDescription', 'pc1', null),
+      ev('setLocalDescriptionOnSuccess', 'pc1', { type: 'offer', sdp: L2 }),
+      ev('setLocalDescription', 'pc1', { type: 'offer', sdp: L3 }),
+    ]);
+    expect(rows[3]!.sdp).toMatchObject({ text: L2, previous: L1, munged: false });
+    expect(rows[4]!.sdp!.previous).toBe(L2);
+    // an explicit one's success repeats it: not a new link in the chain
+    expect(rows[1]!.sdp!.previous).toBeNull();
+  });
+
   it('a description of another type than the created one is not called munged (rollback, remote offer answered)', () => {
     const rows = build([ev('createOfferOnSuccess', 'pc1', { type: 'offer', sdp: OFFER }), ev('setLocalDescription', 'pc1', { type: 'answer', sdp: MUNGED })]);
     expect(rows[1]!.sdp!.munged).toBe(false);

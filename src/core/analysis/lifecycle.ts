@@ -3,6 +3,7 @@
 // renegotiations, munged SDP. One event at a time, constant work each.
 
 import type { ObservationLog } from './detector';
+import { CreatedDescriptions } from '../munging';
 import type { ConnectionLifecycle, Disruption, SelectedPair } from './types';
 
 /** `connecting` longer than this before `connected` is a slow connection (ObserveRTC). */
@@ -135,7 +136,9 @@ export class LifecycleTracker {
   private offerRole: 'offerer' | 'answerer' | null = null;
   private signalingDelay: number | null = null;
   private offers = 0;
-  private lastCreated: { offer: string | null; answer: string | null } = { offer: null, answer: null };
+  private readonly created = new CreatedDescriptions();
+  /** the last setLocalDescription had no description */
+  private implicitLocal = false;
   private munged = 0;
   private localUfrag: string | null = null;
   private restarts: { at: number; completed: boolean }[] = [];
@@ -251,7 +254,7 @@ export class LifecycleTracker {
       case 'createOfferOnSuccess':
       case 'createAnswerOnSuccess': {
         const d = description(value);
-        this.lastCreated[method === 'createOfferOnSuccess' ? 'offer' : 'answer'] = d.sdp;
+        if (d.sdp !== null) this.created.add(method === 'createOfferOnSuccess' ? 'offer' : 'answer', d.sdp);
         break;
       }
       case 'createOffer':
@@ -261,7 +264,14 @@ export class LifecycleTracker {
         this.restart(t);
         break;
       case 'setLocalDescription':
-        this.localDescription(t, value);
+        // setLocalDescription() without a description (perfect negotiation): the browser's own, which its success reports
+        this.implicitLocal = description(value).sdp === null;
+        if (this.implicitLocal) this.created.setImplicitly();
+        else this.localDescription(t, value);
+        break;
+      case 'setLocalDescriptionOnSuccess':
+        if (this.implicitLocal) this.localDescription(t, value);
+        this.implicitLocal = false;
         break;
       case 'setRemoteDescription': {
         const d = description(value);
@@ -313,8 +323,7 @@ export class LifecycleTracker {
       if (this.pendingRestart) this.restartAnswered = true;
     }
     if (d.sdp !== null && d.type !== null) {
-      const created = d.type === 'offer' ? this.lastCreated.offer : d.type === 'answer' ? this.lastCreated.answer : null;
-      if (created !== null && normalizeSdp(created) !== normalizeSdp(d.sdp)) {
+      if (this.created.setLocal(d.type, d.sdp)) {
         this.munged++;
         this.log.record(t, { type: 'munged-sdp', severity: 'info', category: 'configuration', pcId: this.pcId, evidence: { descriptionType: d.type, count: this.munged } });
       }
@@ -542,7 +551,3 @@ export class LifecycleTracker {
   }
 }
 
-/** SDP compared without line-ending differences. */
-function normalizeSdp(sdp: string): string {
-  return sdp.replace(/\r\n/g, '\n').trim();
-}

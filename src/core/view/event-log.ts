@@ -4,6 +4,7 @@
 // (setLocalDescription differs from what createOffer/createAnswer returned)
 // and linked to the previous description of the same side for a diff.
 
+import { CreatedDescriptions } from '../munging';
 import type { StoredEvent } from '../trace';
 import { parseSdp, type SdpSection } from './sdp';
 
@@ -92,24 +93,42 @@ function summaryOf(method: string, value: unknown, sdp: SdpInfo | undefined): st
 }
 
 /** Builds rows as events arrive (constant work per event). */
+/** Per connection: descriptions created since the last one set locally, and the last local and remote ones. */
+interface PcDescriptions {
+  created: CreatedDescriptions;
+  local: string | null;
+  remote: string | null;
+  /** the last setLocalDescription had no description (the browser's own, reported by its success) */
+  implicitLocal: boolean;
+}
+
 export class EventLog {
   readonly rows: LogRow[] = [];
-  private readonly perPc = new Map<string, { created: { type: string; sdp: string } | null; local: string | null; remote: string | null }>();
+  private readonly perPc = new Map<string, PcDescriptions>();
 
   add(e: StoredEvent): LogRow | null {
     if (e.method === 'getStats') return null;
     let sdp: SdpInfo | undefined;
     const description = /Description|OfferOnSuccess|AnswerOnSuccess/.test(e.method) ? readDescription(e.value) : null;
-    if (description && e.pc !== null) {
-      let state = this.perPc.get(e.pc);
-      if (!state) this.perPc.set(e.pc, (state = { created: null, local: null, remote: null }));
+    let state = e.pc !== null ? this.perPc.get(e.pc) : undefined;
+    if (!state && e.pc !== null && (description || e.method === 'setLocalDescription')) {
+      this.perPc.set(e.pc, (state = { created: new CreatedDescriptions(), local: null, remote: null, implicitLocal: false }));
+    }
+    // setLocalDescription() without a description: the browser makes one, which its success reports
+    if (state && e.method === 'setLocalDescription') state.implicitLocal = !description;
+    if (description && state) {
       const info: SdpInfo = { type: description.type, text: description.sdp, sections: parseSdp(description.sdp), munged: false, previous: null };
       if (e.method === 'createOfferOnSuccess' || e.method === 'createAnswerOnSuccess') {
-        state.created = description;
+        state.created.add(description.type, description.sdp);
       } else if (e.method === 'setLocalDescription') {
-        info.munged = state.created !== null && state.created.type === description.type && state.created.sdp !== description.sdp;
+        info.munged = state.created.setLocal(description.type, description.sdp);
         info.previous = state.local;
         state.local = description.sdp;
+      } else if (e.method === 'setLocalDescriptionOnSuccess' && state.implicitLocal) {
+        info.previous = state.local;
+        state.local = description.sdp;
+        state.implicitLocal = false;
+        state.created.setImplicitly();
       } else if (e.method === 'setRemoteDescription') {
         info.previous = state.remote;
         state.remote = description.sdp;
