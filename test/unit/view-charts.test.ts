@@ -16,6 +16,7 @@ import { syntheticSession } from '../../src/core/synthetic';
 import { codecsInUse, currentBitrate, defaultCharts, type ChartGroup } from '../../src/core/view/charts';
 import { SessionModel, type ConnectionModel } from '../../src/core/view/session-model';
 import { FIXTURES_DIR } from './support/fixtures';
+import { ev, PC, sessionRecord, START } from './support/call';
 
 function samplesByPc(dump: SessionDump): Map<string, StatsSample[]> {
   const out = new Map<string, StatsSample[]>();
@@ -148,6 +149,19 @@ describe('defaultCharts on the synthetic session', () => {
       expect(bitrate.receive).toBe(Math.round((((b.bytesReceived as number) - (a.bytesReceived as number)) * 8) / dt));
       expect(bitrate.send).toBeGreaterThan(0);
     }
+  });
+
+  it('currentBitrate counts the selected pair only, not an earlier pair that still carries some traffic', () => {
+    const m = new SessionModel(sessionRecord());
+    const sample = (i: number, selected: string): StatsSample => ({
+      T: { type: 'transport', timestamp: START + i * 1000, selectedCandidatePairId: selected },
+      A: { type: 'candidate-pair', timestamp: START + i * 1000, bytesSent: 1000 * i, bytesReceived: 2000 * i }, // 8 / 16 kbit/s, on and on
+      B: { type: 'candidate-pair', timestamp: START + i * 1000, bytesSent: i < 3 ? 0 : 50_000 * (i - 3), bytesReceived: i < 3 ? 0 : 100_000 * (i - 3) },
+    });
+    m.add([0, 1, 2, 3, 4, 5].map((i) => ({ ...ev(i * 1000, PC, 'getStats', sample(i, i < 3 ? 'A' : 'B')), full: true })));
+    const c = m.connection(PC);
+    expect([...c.usedPairs].sort()).toEqual(['A', 'B']);
+    expect(currentBitrate(c)).toEqual({ send: 400_000, receive: 800_000 });
   });
 
   it('a connection without samples has no charts and no bitrate', () => {

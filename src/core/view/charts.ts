@@ -183,11 +183,11 @@ export function codecsInUse(model: ConnectionModel): { send: string[]; receive: 
   return { send: [...send], receive: [...receive] };
 }
 
-/** Current bitrates of the connection: the pairs in use (else the transports). */
+/** Current bitrates of the connection: its selected candidate pairs (one per transport). */
 export function currentBitrate(model: ConnectionModel): { send: number | null; receive: number | null } {
   let send: number | null = null;
   let receive: number | null = null;
-  for (const id of model.usedPairs) {
+  for (const id of model.selectedPairs) {
     const s = model.latest(id, '[bytesSent_in_bits/s]');
     const r = model.latest(id, '[bytesReceived_in_bits/s]');
     if (typeof s === 'number') send = (send ?? 0) + s;

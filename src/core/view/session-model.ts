@@ -69,6 +69,11 @@ export class ConnectionModel {
   get usedPairs(): Set<string> {
     return this.ensure()._usedPairs;
   }
+
+  /** The candidate pairs selected in the newest sample that named any. */
+  get selectedPairs(): ReadonlySet<string> {
+    return this.ensure().selected;
+  }
   /** the complete last sample (rebuilt when asked: see `kept`) */
   get lastSample(): StatsSample | undefined {
     return this.ensure().completeLast();
