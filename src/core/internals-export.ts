@@ -261,6 +261,11 @@ class SeriesValues {
   json(): string {
     return JSON.stringify(this.others ?? Array.from(this.numbers.subarray(0, this.count)));
   }
+
+  /** JSON.stringify(json()): a list of numbers has no character that a JSON string escapes. */
+  jsonString(): string {
+    return this.others === null ? `"${this.json()}"` : JSON.stringify(this.json());
+  }
 }
 
 const iso = (ms: number): string => {
@@ -343,10 +348,9 @@ export class StatsSeriesBuilder {
         state = { series: new Map(), keys: [], names: [], slots: [], type: '', derived: [], timestamps: undefined };
         this.ids.set(id, state);
       }
-      const keys = Object.keys(report);
-      if (!sameKeys(keys, state.keys)) {
-        state.keys = keys;
-        state.names = keys.filter((n) => n !== 'id' && n !== 'timestamp').sort();
+      if (!hasKeys(report, state.keys)) {
+        state.keys = Object.keys(report);
+        state.names = state.keys.filter((n) => n !== 'id' && n !== 'timestamp').sort();
         state.slots = state.names.map((n) => state!.series.get(n));
       }
       const type = typeof report.type === 'string' ? report.type : '';
@@ -401,12 +405,26 @@ export class StatsSeriesBuilder {
     }
     return out;
   }
+
+  /** JSON.stringify(result()) in pieces, a series each, each series' text made only when written. */
+  *jsonPieces(): Generator<string> {
+    let separator = '{';
+    for (const { key, series: s } of this.all) {
+      yield (
+        `${separator}${JSON.stringify(key)}:{"startTime":${JSON.stringify(iso(s.start))},"endTime":${JSON.stringify(iso(s.end))},` +
+        `"statsType":${JSON.stringify(s.type)},"values":${s.values.jsonString()}}`
+      );
+      separator = ',';
+    }
+    yield separator === '{' ? '{}' : '}';
+  }
 }
 
-function sameKeys(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Whether the report's keys are `keys`, in that order (for...in: no array made for every report of every sample). */
+function hasKeys(report: StatsReport, keys: string[]): boolean {
+  let i = 0;
+  for (const k in report) if (keys[i++] !== k) return false;
+  return i === keys.length;
 }
 
 /** Whether chromeReportOrder gives the same for both: the same ids in the same order, their types, and mid / encodingIndex of outbound-rtp. */
@@ -620,6 +638,17 @@ export function internalsConnectionKeys(session: SessionRecord, events: readonly
 }
 
 export function buildInternals(dump: SessionDump): InternalsDump {
+  const { doc, stats } = internalsDocument(dump);
+  for (const [object, builder] of stats) Object.assign(object, builder.result());
+  return doc;
+}
+
+/**
+ * The dump with every connection's `stats` an empty object, and the builder
+ * of each such object: filled in (buildInternals) or written series by
+ * series (internalsPieces).
+ */
+function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<object, StatsSeriesBuilder> } {
   localeTexts.clear(); // the time zone may have changed since the last export
   const { session } = dump;
   const ordered = orderEvents(dump.events);
@@ -642,6 +671,7 @@ export function buildInternals(dump: SessionDump): InternalsDump {
 
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
   const PeerConnections: Record<string, InternalsPeerConnection> = {};
+  const stats = new Map<object, StatsSeriesBuilder>();
   for (const [id, key] of keys) {
     const events = perPc.get(id) ?? [];
     const info = connections.get(id);
@@ -653,12 +683,15 @@ export function buildInternals(dump: SessionDump): InternalsDump {
       if (e.method === 'create' || e.method === 'constraints' || e.method === 'getStats') continue;
       updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
     }
+    const series: Record<string, InternalsSeries> = {};
+    const builder = builders.get(id);
+    if (builder) stats.set(series, builder);
     // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
     PeerConnections[key] = {
       pid,
       ...(constraints ? { constraints: JSON.stringify(constraints.value ?? {}) } : {}),
       rtcConfiguration: JSON.stringify((create ? create.value : info?.configuration) ?? {}),
-      stats: builders.get(id)?.result() ?? {},
+      stats: series,
       updateLog,
       url: session.frames[frame]?.url ?? session.url,
       webrtcLensConnectionId: id,
@@ -680,7 +713,7 @@ export function buildInternals(dump: SessionDump): InternalsDump {
   const facts: Partial<InternalsDump> = {};
   if (typeof page?.deviceMemory === 'number') facts.deviceMemory = page.deviceMemory;
   if (typeof page?.hardwareConcurrency === 'number') facts.hardwareConcurrency = page.hardwareConcurrency;
-  return { ...facts, ...out };
+  return { doc: { ...facts, ...out }, stats };
 }
 
 /** The dump as chrome://webrtc-internals' "Download the PeerConnection updates and stats data" writes it. */
@@ -696,8 +729,9 @@ export function exportInternals(dump: SessionDump): string {
 export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Generator<string> {
   let parts: string[] = [];
   let length = 0;
-  // top level, PeerConnections, a connection, its stats: key by key; a series in one piece
-  for (const part of jsonPieces(buildInternals(dump), 4)) {
+  const { doc, stats } = internalsDocument(dump);
+  // top level, PeerConnections, a connection: key by key; its stats series by series
+  for (const part of jsonPieces(doc, 3, stats)) {
     parts.push(part);
     length += part.length;
     if (length >= pieceChars) {
@@ -713,9 +747,14 @@ export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Gener
  * JSON.stringify(value) in pieces, objects down to `depth` levels written key
  * by key. For plain data, as our dump is: for...in lists a plain object's keys
  * in JSON.stringify's order, and a key whose value is undefined is left out
- * as JSON.stringify does.
+ * as JSON.stringify does. An object that `builders` has is written by its builder.
  */
-function* jsonPieces(value: unknown, depth: number): Generator<string> {
+function* jsonPieces(value: unknown, depth: number, builders: Map<object, StatsSeriesBuilder>): Generator<string> {
+  const builder = typeof value === 'object' && value !== null ? builders.get(value) : undefined;
+  if (builder) {
+    yield* builder.jsonPieces();
+    return;
+  }
   if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
     yield JSON.stringify(value);
     return;
@@ -726,7 +765,7 @@ function* jsonPieces(value: unknown, depth: number): Generator<string> {
     const v = object[key];
     if (v === undefined) continue;
     yield `${separator}${JSON.stringify(key)}:`;
-    yield* jsonPieces(v, depth - 1);
+    yield* jsonPieces(v, depth - 1, builders);
     separator = ',';
   }
   yield separator === '{' ? '{}' : '}';
