@@ -283,9 +283,9 @@ export class MetricSelection {
   private readonly byType = new Map<string, readonly MetricDef[]>();
   private readonly inputsByType = new Map<string, ReadonlySet<string>>();
 
-  constructor(readonly includes: (m: MetricDef) => boolean) {
+  constructor(readonly includes: (m: MetricDef, statsType: string) => boolean) {
     for (const [type, defs] of BY_TYPE) {
-      const selected = defs.filter(includes);
+      const selected = defs.filter((m) => includes(m, type));
       this.byType.set(type, selected);
       this.inputsByType.set(type, new Set(['type', 'timestamp', ...RESET_MARKERS, ...selected.flatMap((m) => [m.origin, ...m.counters])]));
     }
@@ -324,26 +324,36 @@ export const MAX_SAMPLE_GAP_MS = 25_000;
 export function deriveMetrics(prev: StatsSample | undefined, cur: StatsSample, selection = ALL_METRICS): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   if (!prev) return out;
+  const values: number[] = [];
   for (const id in cur) {
-    const r = cur[id]!;
-    const p = prev[id];
-    if (!p || p.type !== r.type || typeof r.type !== 'string') continue;
-    const defs = selection.of(r.type);
-    if (defs.length === 0) continue; // candidates, certificates, codecs: nothing to derive
-    const dt = num(r.timestamp) - num(p.timestamp);
-    if (!(dt > 0 && dt <= MAX_SAMPLE_GAP_MS)) continue;
-    if (!countersAdvanced(p, r, RESET_MARKERS, true)) continue; // the stream restarted: every counter of the report is suspect
-    let values: Record<string, number> | undefined;
-    for (const m of defs) {
-      const v = guarded(m, p, r);
-      if (v !== undefined) (values ??= {})[m.name] = v;
-    }
-    if (values) out[id] = values;
+    const defs = deriveReportMetrics(prev[id], cur[id]!, selection, values);
+    let metrics: Record<string, number> | undefined;
+    for (let k = 0; k < defs.length; k++) if (!Number.isNaN(values[k])) (metrics ??= {})[defs[k]!.name] = values[k]!;
+    if (metrics) out[id] = metrics;
   }
   return out;
 }
 
-/** Whether no counter went down (and, unless `optional`, each is a number in both reports). */
+/**
+ * deriveMetrics for one stats id, without building objects (the session model
+ * runs it for every report of every sample): fills `values[k]` with the value
+ * of the k-th returned metric (the selected metrics of `cur`'s type), NaN where
+ * it is not well defined (a metric's value is never NaN).
+ */
+export function deriveReportMetrics(prev: StatsReport | undefined, cur: StatsReport, selection: MetricSelection, values: number[]): readonly MetricDef[] {
+  const defs = typeof cur.type === 'string' ? selection.of(cur.type) : NO_METRICS;
+  values.length = defs.length;
+  values.fill(NaN);
+  if (!prev || prev.type !== cur.type || defs.length === 0) return defs;
+  const dt = num(cur.timestamp) - num(prev.timestamp);
+  if (!(dt > 0 && dt <= MAX_SAMPLE_GAP_MS)) return defs;
+  if (!countersAdvanced(prev, cur, RESET_MARKERS, true)) return defs; // the stream restarted: every counter of the report is suspect
+  for (let k = 0; k < defs.length; k++) values[k] = guarded(defs[k]!, prev, cur) ?? NaN;
+  return defs;
+}
+
+const NO_METRICS: readonly MetricDef[] = [];
+
 /** One metric between two reports of the same id with deriveMetrics' per-metric guards (the gap and stream-restart checks are the caller's). */
 function guarded(m: MetricDef, prev: StatsReport, cur: StatsReport): number | undefined {
   if (!(m.origin in cur) || !countersAdvanced(prev, cur, m.counters)) return undefined;
@@ -367,6 +377,7 @@ export function metricBetween(m: MetricDef, prev: StatsReport, cur: StatsReport)
   return guarded(m, prev, cur);
 }
 
+/** Whether no counter went down (and, unless `optional`, each is a number in both reports). */
 function countersAdvanced(prev: StatsReport, cur: StatsReport, counters: readonly string[], optional = false): boolean {
   for (const c of counters) {
     const a = prev[c];

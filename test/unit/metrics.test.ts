@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { importDump } from '../../src/core/import';
-import { ALL_METRICS, deriveMetrics, isCumulative, MAX_SAMPLE_GAP_MS, METRICS, MetricSelection, metricsFor } from '../../src/core/metrics';
+import { ALL_METRICS, deriveMetrics, deriveReportMetrics, isCumulative, MAX_SAMPLE_GAP_MS, METRICS, MetricSelection, metricsFor } from '../../src/core/metrics';
 import { completeStatsSamples } from '../../src/core/session';
 import type { StatsSample } from '../../src/core/stats-delta';
 import { syntheticSession } from '../../src/core/synthetic';
@@ -146,5 +146,47 @@ describe('MetricSelection.inputs', () => {
     expect(deriveMetrics(prev, cur, bits)).toEqual({ IT1: { '[bytesReceived_in_bits/s]': 16_000 } });
     expect(bits.inputs('inbound-rtp').has('bytesReceived')).toBe(true);
     expect(bits.inputs('inbound-rtp').has('jitterBufferDelay')).toBe(false);
+  });
+
+  it('a selection by stats type: the same metric for one type and not another', () => {
+    const pairsOnly = new MetricSelection((m, type) => type === 'candidate-pair' && m.name === '[bytesReceived_in_bits/s]');
+    expect(pairsOnly.of('candidate-pair').map((m) => m.name)).toEqual(['[bytesReceived_in_bits/s]']);
+    expect(pairsOnly.of('inbound-rtp')).toEqual([]);
+    const prev = inbound(1000, { packetsReceived: 10, bytesReceived: 1000 });
+    expect(deriveMetrics(prev, inbound(2000, { packetsReceived: 20, bytesReceived: 3000 }), pairsOnly)).toEqual({});
+  });
+});
+
+describe('deriveReportMetrics', () => {
+  it('per report, every selected metric of its type in order: the value deriveMetrics gives, NaN where it gives none (real and synthetic samples)', async () => {
+    const dumps = [syntheticSession({ connections: 1, minutes: 2 }), (await importDump(new Uint8Array(readFileSync(fixture('internals/chrome147-two-pc-loopback.json'))))).dump];
+    const values: number[] = [];
+    let defined = 0;
+    let undefinedCount = 0;
+    for (const dump of dumps) {
+      const last = new Map<string, StatsSample>();
+      for (const { event, sample } of completeStatsSamples(dump.events)) {
+        const prev = last.get(event.pc!);
+        const expected = deriveMetrics(prev, sample);
+        for (const id in sample) {
+          const defs = deriveReportMetrics(prev?.[id], sample[id]!, ALL_METRICS, values);
+          expect(defs).toEqual(ALL_METRICS.of(String(sample[id]!.type)));
+          expect(values.length).toBe(defs.length);
+          defs.forEach((m, k) => {
+            const want = expected[id]?.[m.name];
+            if (want === undefined) {
+              expect(values[k], `${id} ${m.name}`).toBeNaN();
+              undefinedCount++;
+            } else {
+              expect(values[k], `${id} ${m.name}`).toBe(want);
+              defined++;
+            }
+          });
+        }
+        last.set(event.pc!, sample);
+      }
+    }
+    expect(defined).toBeGreaterThan(100);
+    expect(undefinedCount).toBeGreaterThan(100);
   });
 });

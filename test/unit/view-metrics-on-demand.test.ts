@@ -13,7 +13,7 @@ import { deriveMetrics } from '../../src/core/metrics';
 import { completeStatsSamples } from '../../src/core/session';
 import type { StatsSample } from '../../src/core/stats-delta';
 import { syntheticSession } from '../../src/core/synthetic';
-import { DEFAULT_CHART_METRICS, defaultCharts } from '../../src/core/view/charts';
+import { defaultCharts, isChartMetric } from '../../src/core/view/charts';
 import { SessionModel, type ConnectionModel } from '../../src/core/view/session-model';
 import { FIXTURES_DIR } from './support/fixtures';
 
@@ -51,8 +51,9 @@ function derivedColumns(c: ConnectionModel): Map<string, (number | null)[]> {
   return out;
 }
 
-const only = (series: Map<string, (number | null)[]>, keep: (name: string) => boolean) =>
-  new Map([...series].filter(([key]) => keep(key.slice(key.indexOf(' ') + 1))));
+/** The series of `id name` keys that `keep` accepts, given the stats id and the metric name. */
+const only = (series: Map<string, (number | null)[]>, keep: (id: string, name: string) => boolean) =>
+  new Map([...series].filter(([key]) => keep(key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1))));
 
 async function dumps(): Promise<[string, SessionDump][]> {
   const internals = (await importDump(new Uint8Array(readFileSync(join(FIXTURES_DIR, 'internals/chrome147-two-pc-loopback.json'))))).dump;
@@ -71,7 +72,7 @@ describe('derived metrics on demand', () => {
       expect(expected.size, name).toBeGreaterThan(0);
       for (const [pc, all] of expected) {
         const c = model.connection(pc);
-        const charted = only(all, (n) => DEFAULT_CHART_METRICS.has(n));
+        const charted = only(all, (id, n) => isChartMetric(c.reports.get(id)!.type, n));
         expect(charted.size, `${name} ${pc}`).toBeGreaterThan(0);
         expect(charted.size, `${name} ${pc}: some metrics are left for later`).toBeLessThan(all.size);
         expect(derivedColumns(c), `${name} ${pc}`).toEqual(charted);

@@ -41,12 +41,20 @@ export interface ChartGroup {
  * session model derives these as samples arrive, the others on request
  * (ConnectionModel.withAllMetrics, for the stats explorer).
  */
-export const DEFAULT_CHART_METRICS: ReadonlySet<string> = new Set([
+const DEFAULT_CHART_METRICS: ReadonlySet<string> = new Set([
   '[bytesSent_in_bits/s]', '[bytesReceived_in_bits/s]', '[packetsSent/s]', '[packetsReceived/s]', '[retransmittedPacketsSent/s]',
   '[framesEncoded/s]', '[totalEncodeTime/framesEncoded_in_ms]', '[packetsLost/s]', '[packetsLost_in_%]',
   '[jitterBufferDelay/jitterBufferEmittedCount_in_ms]', '[jitterBufferTargetDelay/jitterBufferEmittedCount_in_ms]', '[framesDecoded/s]',
   '[freezeTime_in_%]', '[pauseTime_in_%]', '[audibleConcealment_in_%]', '[timeStretch_in_%]', '[Audio_Level_in_RMS]',
 ]);
+
+/** The reports whose metrics the default charts read: candidate pairs and RTP streams. */
+const CHARTED_TYPES: ReadonlySet<string> = new Set(['candidate-pair', 'inbound-rtp', 'outbound-rtp']);
+
+/** Whether the default charts (or the header's bitrate) read this metric of this type of report. */
+export function isChartMetric(statsType: string, name: string): boolean {
+  return CHARTED_TYPES.has(statsType) && DEFAULT_CHART_METRICS.has(name);
+}
 
 const has = (rc: ReportColumns | undefined, name: string) => rc?.columns.has(name) === true;
 

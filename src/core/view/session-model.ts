@@ -7,8 +7,8 @@
 import type { SessionRecord } from '../session';
 import type { StoredEvent } from '../trace';
 import { applyReportDelta, applyStatsDelta, DELTA_TIMESTAMP_KEY, type StatsDelta, type StatsReport, type StatsSample } from '../stats-delta';
-import { ALL_METRICS, deriveMetrics, MetricSelection } from '../metrics';
-import { DEFAULT_CHART_METRICS } from './charts';
+import { ALL_METRICS, deriveReportMetrics, MetricSelection } from '../metrics';
+import { isChartMetric } from './charts';
 import { EventLog } from './event-log';
 import { selectedPairIds } from './ice';
 
@@ -35,9 +35,9 @@ export interface ReportColumns {
 }
 
 /** Derived as samples arrive: what the default charts read. */
-const CHART_METRICS = new MetricSelection((m) => DEFAULT_CHART_METRICS.has(m.name));
+const CHART_METRICS = new MetricSelection((m, type) => isChartMetric(type, m.name));
 /** Derived when someone asks for every metric (ConnectionModel.withAllMetrics). */
-const OTHER_METRICS = new MetricSelection((m) => !DEFAULT_CHART_METRICS.has(m.name));
+const OTHER_METRICS = new MetricSelection((m, type) => !isChartMetric(type, m.name));
 
 export type MarkerKind = 'state' | 'ice-restart' | 'renegotiation' | 'pair-switch' | 'track' | 'failure';
 
@@ -141,8 +141,8 @@ export class ConnectionModel {
   private readonly keptProps = new Map<string, ReadonlySet<string>>();
   private lastComplete: StatsSample | undefined;
   private readonly deltasSince: StatsDelta[] = [];
-  /** per stats object, the derived metrics that had a value in the last sample */
-  private readonly derivedOn = new Map<string, string[]>();
+  /** deriveReportMetrics' output, reused */
+  private readonly values: number[] = [];
   /** the metrics pushSample derives: the default charts' until withAllMetrics, then all */
   private metrics = CHART_METRICS;
   /** the samples read so far as they came (a delta or a complete sample), to derive the other metrics from when asked; null once done */
@@ -175,14 +175,12 @@ export class ConnectionModel {
   withAllMetrics(): this {
     this.ensure();
     if (!this.history) return this;
-    const on = new Map<string, string[]>();
     let prev: StatsSample | undefined;
     this.history.forEach((h, i) => {
       const sample = h.delta ? applyStatsDelta(prev, h.delta) : h.full;
-      this.putMetrics(i, sample, deriveMetrics(prev, sample, OTHER_METRICS), on);
+      this.putMetrics(i, prev ?? {}, sample, OTHER_METRICS);
       prev = sample;
     });
-    for (const [id, names] of on) this.derivedOn.set(id, [...(this.derivedOn.get(id) ?? []), ...names]);
     this.history = null;
     this.metrics = ALL_METRICS;
     this.keptProps.clear();
@@ -293,7 +291,7 @@ export class ConnectionModel {
 
   /** Derived metrics and the pairs in use at sample i, from its kept reports. */
   private readKept(i: number, t: number, cur: StatsSample): void {
-    this.putMetrics(i, cur, deriveMetrics(this.kept, cur, this.metrics), this.derivedOn);
+    this.putMetrics(i, this.kept, cur, this.metrics);
     this.kept = cur;
     const selected = selectedPairIds(cur);
     for (const id of selected) this._usedPairs.add(id);
@@ -308,21 +306,20 @@ export class ConnectionModel {
   }
 
   /**
-   * Derived metrics of sample i into their columns. They are defined per pair
-   * of samples: one that has no value now ends with a null. `on`: per stats
-   * object, the metrics that had a value in the previous sample (updated).
+   * The selected derived metrics of sample i into their columns, from its
+   * reports and the previous sample's. They are defined per pair of samples:
+   * one that had a value and has none now ends with a null.
    */
-  private putMetrics(i: number, sample: StatsSample, derived: Record<string, Record<string, number>>, on: Map<string, string[]>): void {
+  private putMetrics(i: number, prev: StatsSample, sample: StatsSample, selection: MetricSelection): void {
+    const values = this.values;
     for (const id in sample) {
       const rc = this._reports.get(id)!;
-      const metrics = derived[id];
-      const before = on.get(id);
-      if (before) for (const name of before) if (!metrics || !(name in metrics)) put(rc, name, i, null);
-      if (metrics) {
-        const names = Object.keys(metrics);
-        for (const name of names) put(rc, name, i, metrics[name]!);
-        on.set(id, names);
-      } else if (before) on.delete(id);
+      const defs = deriveReportMetrics(prev[id], sample[id]!, selection, values);
+      for (let k = 0; k < defs.length; k++) {
+        const name = defs[k]!.name;
+        if (!Number.isNaN(values[k])) put(rc, name, i, values[k]!);
+        else if (rc.columns.has(name)) put(rc, name, i, null);
+      }
     }
   }
 
