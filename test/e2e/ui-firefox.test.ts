@@ -3,7 +3,8 @@
 // connections, charts that fill and grow, offer/answer, the selected pair,
 // and a note naming the default charts Firefox's stats cannot feed), the
 // support bundle (automation API and the popup's button, a real download)
-// imported back, and fixture dumps opened in the viewer with their charts.
+// imported back, fixture dumps opened in the viewer with their charts, and the
+// options page saving a change.
 // Extension pages are opened through the automation page (test/support/firefox.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -256,6 +257,36 @@ describe('the viewer in Firefox', () => {
       await viewer.page.close();
     });
   }
+});
+
+describe('the options page in Firefox', () => {
+  it('saves a change, clamped, and shows the stored value after a reload', async () => {
+    const options = await firefox.extensionPage('src/ui/options/options.html');
+    const poll = await options.page.waitForSelector('#poll', { timeout: 15000 });
+    // below the minimum: stored as the minimum
+    await poll!.click({ count: 3 });
+    await poll!.type('100');
+    await poll!.press('Enter');
+    const stored = () => automation.evaluate(() => (globalThis as unknown as { getSettings(): Promise<{ pollIntervalMs: number }> }).getSettings());
+    await waitFor(async () => (await stored()).pollIntervalMs === 250, 'the clamped interval to be stored');
+    await waitFor(() => options.page.$eval('#poll', (e) => (e as HTMLInputElement).value === '250'), 'the page to show the stored value');
+    await options.page.$eval('#poll', (e) => {
+      (e as HTMLInputElement).value = '';
+    });
+    await poll!.type('2000');
+    await poll!.press('Enter');
+    await waitFor(async () => (await stored()).pollIntervalMs === 2000, 'the new interval to be stored');
+    expect(await options.errors()).toEqual([]);
+    await options.page.close();
+    // opened again, the page shows what is stored
+    const again = await firefox.extensionPage('src/ui/options/options.html');
+    await waitFor(() => again.page.$eval('#poll', (e) => (e as HTMLInputElement).value === '2000').catch(() => false), 'the stored value in a new page');
+    await again.page.screenshot({ path: join(SCREENSHOTS, 'options-firefox.png'), fullPage: true });
+    expect(await again.errors()).toEqual([]);
+    await again.page.close();
+    // back to the default for the tests after this one
+    await automation.evaluate(() => (globalThis as unknown as { setSettings(c: object): Promise<unknown> }).setSettings({ pollIntervalMs: 1000 }));
+  });
 });
 
 describe('the devtools page of the Firefox build', () => {
