@@ -64,7 +64,11 @@ describe('categories and failures', () => {
       ['navigator.mediaDevices.ondevicechange', null, 'media'],
       ['MediaStreamTrack.onmute', null, 'media'],
       ['identity', null, 'page'],
-      ['transceiverAdded', 'pc', 'other'],
+      // webrtc-internals' own events
+      ['transceiverAdded', 'pc', 'media'],
+      ['transceiverModified', 'pc', 'media'],
+      ['addTransceiver', 'pc', 'media'],
+      ['somethingNew', 'pc', 'other'],
     ];
     expect(cases.map(([m, pc]) => [m, categoryOf(m, pc)])).toEqual(cases.map(([m, , c]) => [m, c]));
   });

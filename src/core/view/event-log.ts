@@ -43,7 +43,7 @@ export function categoryOf(method: string, pc: string | null): LogCategory {
   // case-sensitive: `ice` would also match navigator.mediaDevices and devicechange
   if (/[cC]andidate|Ice|setConfiguration/.test(method)) return 'ice';
   if (/Offer|Answer|Description|negotiationneeded|create$|constraints|close/.test(method)) return 'signaling';
-  if (/track|Track|Stream|getUserMedia|getDisplayMedia|enumerateDevices|devicechange|RTCRtp|MediaStreamTrack/.test(method)) return 'media';
+  if (/track|Track|Stream|[tT]ransceiver|getUserMedia|getDisplayMedia|enumerateDevices|devicechange|RTCRtp|MediaStreamTrack/.test(method)) return 'media';
   return pc === null ? 'page' : 'other';
 }
 
