@@ -10,7 +10,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/chromium'
 import { servePages, type PageServer } from '../support/server';
 import { waitFor } from '../support/wait';
 import { getSessionTrace, listSessions } from '../support/trace';
-import { chartPoints, openExtensionPage, tabIdOf, type OpenedPage } from '../support/ui';
+import { chartPoints, chartsGrow, chartsOfConnectionFill, openExtensionPage, tabIdOf, type OpenedPage } from '../support/ui';
 import { completeStatsSamples } from '../../src/core/session';
 import { exportText } from '../../src/core/export';
 
@@ -52,32 +52,8 @@ describe('the devtools panel during a live two-connection call', () => {
   for (const pc of ['PC_0', 'PC_1']) {
     it(`draws every default chart of ${pc} with at least 10 points, growing while the call runs`, async () => {
       const { page } = panel;
-      await page.click(`button[data-connection="${pc}"]`);
-      await page.waitForSelector(`section.connection[data-connection="${pc}"] [data-chart]`);
-      const first = await waitFor(
-        async () => {
-          const points = await chartPoints(page);
-          return Object.values(points).length > 0 && Object.values(points).every((n) => n >= 10) ? points : null;
-        },
-        `every chart of ${pc} to have 10 points`,
-        { timeoutMs: 40000 },
-      );
-      // what a person expects to see: a connection group and one per sent and received audio and video stream
-      const groups = await page.$$eval('[data-group] h3', (els) => els.map((e) => e.textContent ?? ''));
-      expect(groups[0]).toContain('Connection');
-      for (const title of ['Sending audio', 'Sending video', 'Receiving audio', 'Receiving video']) {
-        expect(groups.some((g) => g.startsWith(title)), title).toBe(true);
-      }
-      expect(Object.keys(first)).toEqual(expect.arrayContaining(['connection/bitrate', 'connection/rtt']));
-      const grown = await waitFor(
-        async () => {
-          const points = await chartPoints(page);
-          return Object.entries(first).every(([k, n]) => (points[k] ?? 0) > n) ? points : null;
-        },
-        `every chart of ${pc} to grow`,
-        { timeoutMs: 20000 },
-      );
-      expect(Object.keys(grown).sort()).toEqual(Object.keys(first).sort());
+      const first = await chartsOfConnectionFill(page, pc);
+      await chartsGrow(page, pc, first);
       if (pc === 'PC_0') {
         await page.screenshot({ path: resolve(SCREENSHOTS, 'panel-live-light.png') });
       }

@@ -15,7 +15,7 @@ import { unzipSync } from 'fflate';
 import type { Page } from 'puppeteer-core';
 import { EXTENSION_DIR, getSessionTrace, launchFirefoxWithExtension, listSessions, type FirefoxWithExtension, type OpenedExtensionPage } from '../support/firefox';
 import { servePages, type PageServer } from '../support/server';
-import { readChartPoints } from '../support/ui';
+import { chartsGrow, chartsOfConnectionFill, readChartPoints } from '../support/ui';
 import { waitFor } from '../support/wait';
 import { importDump } from '../../src/core/import';
 import { completeStatsSamples } from '../../src/core/session';
@@ -83,23 +83,7 @@ describe('a live two-connection call in Firefox', () => {
   for (const pc of ['PC_0', 'PC_1']) {
     it(`draws every default chart of ${pc} that Firefox's stats feed, with at least 10 points, growing`, async () => {
       const { page } = panel;
-      await page.click(`button[data-connection="${pc}"]`);
-      await page.waitForSelector(`section.connection[data-connection="${pc}"] [data-chart]`);
-      const first = await waitFor(
-        async () => {
-          const points = await chartPoints(page);
-          return Object.values(points).length > 0 && Object.values(points).every((n) => n >= 10) ? points : null;
-        },
-        `every chart of ${pc} to have 10 points`,
-        { timeoutMs: 40000 },
-      );
-      const groups = await page.$$eval('[data-group] h3', (els) => els.map((e) => e.textContent ?? ''));
-      expect(groups[0]).toContain('Connection');
-      for (const title of ['Sending audio', 'Sending video', 'Receiving audio', 'Receiving video']) {
-        expect(groups.some((g) => g.startsWith(title)), title).toBe(true);
-      }
-      // Firefox 128+ reports these like Chrome
-      expect(Object.keys(first)).toEqual(expect.arrayContaining(['connection/bitrate', 'connection/rtt']));
+      const first = await chartsOfConnectionFill(page, pc); // Firefox 128+ reports bitrate and RTT like Chrome
       for (const [group, charts] of [
         ['outbound audio', ['bitrate', 'packets', 'loss', 'rtt', 'jitter']],
         ['outbound video', ['bitrate', 'packets', 'loss', 'rtt', 'jitter', 'fps', 'resolution', 'encode']],
@@ -135,15 +119,7 @@ describe('a live two-connection call in Firefox', () => {
       );
       expect(qlrNote.split('|').includes('Quality limitation')).toBe(!anyHas('outbound-rtp', ['qualityLimitationReason'], 'video'));
 
-      const grown = await waitFor(
-        async () => {
-          const points = await chartPoints(page);
-          return Object.entries(first).every(([k, n]) => (points[k] ?? 0) > n) ? points : null;
-        },
-        `every chart of ${pc} to grow`,
-        { timeoutMs: 20000 },
-      );
-      expect(Object.keys(grown).sort()).toEqual(Object.keys(first).sort());
+      await chartsGrow(page, pc, first);
       if (pc === 'PC_0') await page.screenshot({ path: join(SCREENSHOTS, 'panel-firefox.png') });
     }, 90000);
   }

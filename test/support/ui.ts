@@ -2,7 +2,9 @@
 // devtools panel opened for it (chrome.devtools stands in as `?tabId=`).
 
 import type { Page, Worker } from 'playwright-core';
+import { expect } from 'vitest';
 import type { ExtensionBrowser } from './chromium';
+import { waitFor } from './wait';
 
 export async function tabIdOf(bg: Worker, url: string): Promise<number> {
   return bg.evaluate(async (u) => {
@@ -52,4 +54,50 @@ export function readChartPoints(): Record<string, number> {
     }
   }
   return out;
+}
+
+/** What the chart checks need of a page, in playwright and in puppeteer alike. */
+export interface ChartPage {
+  click(selector: string): Promise<void>;
+  waitForSelector(selector: string): Promise<unknown>;
+  evaluate(fn: () => Record<string, number>): Promise<Record<string, number>>;
+  $$eval(selector: string, fn: (els: Element[]) => string[]): Promise<string[]>;
+}
+
+/**
+ * Shows connection `pc` and waits until every chart it draws has at least 10
+ * points; checks the groups a person expects (connection first, then sent and
+ * received audio and video). Returns the points per chart.
+ */
+export async function chartsOfConnectionFill(page: ChartPage, pc: string): Promise<Record<string, number>> {
+  await page.click(`button[data-connection="${pc}"]`);
+  await page.waitForSelector(`section.connection[data-connection="${pc}"] [data-chart]`);
+  const first = await waitFor(
+    async () => {
+      const points = await page.evaluate(readChartPoints);
+      return Object.values(points).length > 0 && Object.values(points).every((n) => n >= 10) ? points : null;
+    },
+    `every chart of ${pc} to have 10 points`,
+    { timeoutMs: 40000 },
+  );
+  const groups = await page.$$eval('[data-group] h3', (els) => els.map((e) => e.textContent ?? ''));
+  expect(groups[0]).toContain('Connection');
+  for (const title of ['Sending audio', 'Sending video', 'Receiving audio', 'Receiving video']) {
+    expect(groups.some((g) => g.startsWith(title)), title).toBe(true);
+  }
+  expect(Object.keys(first)).toEqual(expect.arrayContaining(['connection/bitrate', 'connection/rtt']));
+  return first;
+}
+
+/** Waits until every chart of `first` has more points than then (the call runs on), and no chart came or went. */
+export async function chartsGrow(page: ChartPage, pc: string, first: Record<string, number>): Promise<void> {
+  const grown = await waitFor(
+    async () => {
+      const points = await page.evaluate(readChartPoints);
+      return Object.entries(first).every(([k, n]) => (points[k] ?? 0) > n) ? points : null;
+    },
+    `every chart of ${pc} to grow`,
+    { timeoutMs: 20000 },
+  );
+  expect(Object.keys(grown).sort()).toEqual(Object.keys(first).sort());
 }
