@@ -73,6 +73,20 @@ function check(name: string, dump: SessionDump): void {
         if (col.startsWith('[')) continue;
         const key = `${rc.id} ${col}`;
         got.set(key, c.textSeries(rc.id, col).map((v, i) => (expected.get(key)?.[i] === undefined && expected.has(key) ? undefined : v)));
+        // as numbers: the numbers, null for text (booleans are stored as 1/0)
+        if (!col.includes('.')) {
+          const raw = samples.map((sample) => sample[rc.id]?.[col]);
+          const asNumbers = raw.map((v) => (typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : null));
+          // where the sample has no such property (absent object, or a value kept from before: checked above), whatever the model has
+          const numbers = c.series(rc.id, col).map((v, i) => (raw[i] === undefined ? undefined : v));
+          expect(numbers, key).toEqual(asNumbers.map((v, i) => (raw[i] === undefined ? undefined : v)));
+        }
+        // reading from a later sample on (what charts do as samples arrive) gives the same cells
+        const n = c.times.length;
+        for (const from of [1, n >> 1, n - 1]) {
+          expect(c.textSeries(rc.id, col, from), `${key} from ${from}`).toEqual(c.textSeries(rc.id, col).slice(from));
+          expect(c.series(rc.id, col, from), `${key} from ${from}`).toEqual(c.series(rc.id, col).slice(from));
+        }
       }
     }
     expect(got, `${name} ${pc}`).toEqual(expected);

@@ -325,43 +325,45 @@ export class ConnectionModel {
 
   /** A column read out aligned to `times` (null where the object or property was absent). */
   series(statsId: string, name: string, from = 0): (number | null)[] {
-    const out = this.cells(statsId, name, from);
-    for (let k = 0; k < out.length; k++) if (typeof out[k] !== 'number') out[k] = null;
-    return out as (number | null)[];
+    return this.cells(statsId, name, from, true) as (number | null)[];
   }
 
   /** A text column (qualityLimitationReason, state, ...) aligned to `times`. */
   textSeries(statsId: string, name: string, from = 0): (string | null)[] {
-    return this.cells(statsId, name, from).map((v) => (v === null ? null : String(v)));
+    return this.cells(statsId, name, from, false).map((v) => (v === null ? null : String(v)));
   }
 
-  /** Cells `from`..the last sample: charts append only what is new (columns never change behind). */
-  private cells(statsId: string, name: string, from: number): Cell[] {
+  /**
+   * Cells `from`..the last sample (charts append only what is new: columns
+   * never change behind), null where the object was absent; `numbersOnly`:
+   * null for any other value too. One pass: an hour is 3600 cells a series.
+   */
+  private cells(statsId: string, name: string, from: number, numbersOnly: boolean): Cell[] {
     const n = this.times.length;
-    const out: Cell[] = new Array(Math.max(0, n - from)).fill(null);
+    const out: Cell[] = new Array<Cell>(Math.max(0, n - from)).fill(null);
     const rc = this._reports.get(statsId);
     const col = rc?.columns.get(name);
     if (!rc || !col || out.length === 0) return out;
+    const { idx, values } = col;
+    const present = rc.present;
     // the change in force at `from`, found by bisection
     let lo = 0;
-    let hi = col.idx.length - 1;
+    let hi = idx.length - 1;
     let k = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (col.idx[mid]! <= from) {
+      if (idx[mid]! <= from) {
         k = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
+    let p = 0; // the presence range [present[p], present[p + 1]) at or after i
     for (let i = from; i < n; i++) {
-      while (k + 1 < col.idx.length && col.idx[k + 1]! <= i) k++;
-      if (k >= 0) out[i - from] = col.values[k]!;
-    }
-    // blank where the object was absent
-    let p = 0;
-    for (let i = from; i < n; i++) {
-      while (p < rc.present.length && rc.present[p + 1]! <= i) p += 2;
-      if (p >= rc.present.length || i < rc.present[p]!) out[i - from] = null;
+      while (k + 1 < idx.length && idx[k + 1]! <= i) k++;
+      while (p < present.length && present[p + 1]! <= i) p += 2;
+      if (k < 0 || p >= present.length || i < present[p]!) continue; // absent: stays null
+      const v = values[k]!;
+      if (!numbersOnly || typeof v === 'number') out[i - from] = v;
     }
     return out;
   }
