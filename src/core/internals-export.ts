@@ -22,8 +22,7 @@
 
 import type { SessionDump } from './dump';
 import type { ConnectionInfo, SessionRecord } from './session';
-import { completeStatsSamples } from './session';
-import type { StatsReport, StatsSample } from './stats-delta';
+import { StatsReplay, type StatsDelta, type StatsReport, type StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
 import { METRICS } from './metrics';
 
@@ -319,6 +318,13 @@ interface IdState {
   type: string;
   /** the series of each calculator of that type, once it has a value */
   derived: (Series | undefined)[];
+  /**
+   * The indexes of the calculators whose origin the report has, and the keys
+   * they were found for: the keys change rarely, and testing each origin of
+   * each report of each sample was a good part of the export's time.
+   */
+  computed: number[];
+  computedFor: string[] | undefined;
   timestamps: Series | undefined;
 }
 
@@ -333,19 +339,19 @@ export class StatsSeriesBuilder {
   private readonly all: { key: string; series: Series }[] = [];
   private previous: StatsSample | undefined;
   /** the sample chromeReportOrder last ran on, and its result */
-  private ordered: StatsSample | undefined;
+  private ordered: unknown[] | undefined;
   private order: string[] = [];
 
   add(sample: StatsSample, sampleTime: number): void {
     if (!this.ordered || !sameReportOrder(this.ordered, sample)) {
       this.order = chromeReportOrder(sample);
-      this.ordered = sample;
+      this.ordered = orderInputs(sample);
     }
     for (const id of this.order) {
       const report = sample[id]!;
       let state = this.ids.get(id);
       if (!state) {
-        state = { series: new Map(), keys: [], names: [], slots: [], type: '', derived: [], timestamps: undefined };
+        state = { series: new Map(), keys: [], names: [], slots: [], type: '', derived: [], computed: [], computedFor: undefined, timestamps: undefined };
         this.ids.set(id, state);
       }
       if (!hasKeys(report, state.keys)) {
@@ -368,11 +374,16 @@ export class StatsSeriesBuilder {
         if (state.type !== type) {
           state.type = type;
           state.derived = calculators.map((c) => state!.series.get(c.name));
+          state.computedFor = undefined;
+        }
+        if (state.computedFor !== state.keys) {
+          state.computedFor = state.keys;
+          state.computed = [];
+          for (let i = 0; i < calculators.length; i++) if (calculators[i]!.origin in report) state.computed.push(i);
         }
         const prev = this.previous?.[id];
-        for (let i = 0; i < calculators.length; i++) {
+        for (const i of state.computed) {
           const c = calculators[i]!;
-          if (!(c.origin in report)) continue;
           const value = c.compute(prev, report, sample);
           if (value === undefined) continue;
           const s = (state.derived[i] ??= this.series(id, state, c.name, type, time));
@@ -427,18 +438,31 @@ function hasKeys(report: StatsReport, keys: string[]): boolean {
   return i === keys.length;
 }
 
-/** Whether chromeReportOrder gives the same for both: the same ids in the same order, their types, and mid / encodingIndex of outbound-rtp. */
-function sameReportOrder(a: StatsSample, b: StatsSample): boolean {
-  const ids = Object.keys(a);
-  let i = 0;
-  for (const id in b) {
-    if (ids[i++] !== id) return false;
-    const x = a[id]!;
-    const y = b[id]!;
-    if (x.type !== y.type) return false;
-    if (y.type === 'outbound-rtp' && (x.mid !== y.mid || x.encodingIndex !== y.encodingIndex)) return false;
+/**
+ * What chromeReportOrder reads of a sample: per report its id, type, mid and
+ * encodingIndex. Kept instead of the sample, whose reports may be changed in
+ * place later (StatsReplay).
+ */
+function orderInputs(sample: StatsSample): unknown[] {
+  const out: unknown[] = [];
+  for (const id in sample) {
+    const r = sample[id]!;
+    out.push(id, r.type, r.mid, r.encodingIndex);
   }
-  return i === ids.length;
+  return out;
+}
+
+/** Whether chromeReportOrder gives the same for `sample` as for the one `inputs` were read from: the same ids in the same order, their types, and mid / encodingIndex of outbound-rtp. */
+function sameReportOrder(inputs: unknown[], sample: StatsSample): boolean {
+  let i = 0;
+  for (const id in sample) {
+    if (inputs[i] !== id) return false;
+    const r = sample[id]!;
+    if (inputs[i + 1] !== r.type) return false;
+    if (r.type === 'outbound-rtp' && (inputs[i + 2] !== r.mid || inputs[i + 3] !== r.encodingIndex)) return false;
+    i += 4;
+  }
+  return i === inputs.length;
 }
 
 // ---------------------------------------------------------------------------
@@ -662,11 +686,13 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
     if (list) list.push(e);
     else perPc.set(e.pc, [e]);
   }
-  const builders = new Map<string, StatsSeriesBuilder>();
-  for (const { event, sample } of completeStatsSamples(ordered)) {
-    let builder = builders.get(event.pc!);
-    if (!builder) builders.set(event.pc!, (builder = new StatsSeriesBuilder()));
-    builder.add(sample, event.t);
+  // each connection's samples rebuilt from its deltas as completeStatsSamples does, without a copy of every report of every sample
+  const builders = new Map<string, { replay: StatsReplay; builder: StatsSeriesBuilder }>();
+  for (const event of ordered) {
+    if (event.method !== 'getStats' || event.pc === null) continue;
+    let pc = builders.get(event.pc);
+    if (!pc) builders.set(event.pc, (pc = { replay: new StatsReplay(), builder: new StatsSeriesBuilder() }));
+    pc.builder.add(pc.replay.add(event.value as StatsSample | StatsDelta, Boolean(event.full)), event.t);
   }
 
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
@@ -684,7 +710,7 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
       updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
     }
     const series: Record<string, InternalsSeries> = {};
-    const builder = builders.get(id);
+    const builder = builders.get(id)?.builder;
     if (builder) stats.set(series, builder);
     // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
     PeerConnections[key] = {

@@ -124,15 +124,75 @@ export function applyStatsDelta(prev: StatsSample | undefined, delta: StatsDelta
  * follows just those).
  */
 export function applyReportDelta(report: StatsReport | undefined, change: StatsReport | undefined, timestamp: unknown, only?: ReadonlySet<string>): StatsReport {
-  const merged: StatsReport = { ...report };
+  return mergeReportDelta({ ...report }, change, timestamp, only);
+}
+
+/**
+ * applyReportDelta in place: `target` (a copy of the report, which this
+ * changes) with the change merged in. For a reader that keeps its own copy
+ * of each report and so need not copy every report of every sample.
+ */
+export function mergeReportDelta(target: StatsReport, change: StatsReport | undefined, timestamp: unknown, only?: ReadonlySet<string>): StatsReport {
   if (change) {
     for (const name in change) {
       if (only && !only.has(name)) continue;
       const value = change[name];
-      const old = report?.[name];
-      merged[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
+      const old = target[name];
+      target[name] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
     }
   }
-  if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) merged.timestamp = timestamp;
-  return merged;
+  if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) target.timestamp = timestamp;
+  return target;
+}
+
+/**
+ * The complete samples of one stream of deltas, as completeStatsSamples
+ * gives them, for a reader that needs only the current sample and the one
+ * before it (and keeps neither): each report has two copies that take
+ * turns, the older one brought up to date by replaying the change it missed
+ * and then the new one. No report is copied for every sample.
+ */
+export class StatsReplay {
+  /** the current sample (undefined before the first) */
+  current: StatsSample | undefined;
+  /** the sample before it; its reports are changed by the next add() */
+  previous: StatsSample | undefined;
+  /** per id: the change that turned its copy in `previous` into the one in `current`, or null when that copy must be copied afresh */
+  private readonly missed = new Map<string, { change: StatsReport | undefined; timestamp: unknown } | null>();
+
+  /** The next getStats value (a complete sample when `full`); returns the new current sample. */
+  add(value: StatsSample | StatsDelta, full: boolean): StatsSample {
+    const older = this.previous;
+    const base = this.current ?? {};
+    const out: StatsSample = {};
+    if (full) {
+      for (const id in value) {
+        out[id] = { ...(value as StatsSample)[id] };
+        this.missed.set(id, null);
+      }
+    } else {
+      const delta = value as StatsDelta;
+      const timestamp = delta[DELTA_TIMESTAMP_KEY];
+      for (const id in base) {
+        const change = delta[id];
+        if (change === null) continue;
+        const own = isPlainObject(change) ? change : undefined;
+        const missed = this.missed.get(id);
+        let report = older?.[id];
+        if (report === undefined || !missed) report = { ...base[id] };
+        else mergeReportDelta(report, missed.change, missed.timestamp);
+        out[id] = mergeReportDelta(report, own, timestamp);
+        this.missed.set(id, { change: own, timestamp });
+      }
+      for (const id in delta) {
+        const change = delta[id];
+        if (id === DELTA_TIMESTAMP_KEY || id in base || !isPlainObject(change)) continue;
+        out[id] = mergeReportDelta({}, change, timestamp);
+        this.missed.set(id, null);
+      }
+    }
+    this.previous = this.current;
+    this.current = out;
+    return out;
+  }
 }
