@@ -256,9 +256,16 @@ class SeriesValues {
     this.others.push(value);
   }
 
-  /** JSON.stringify of the values as a list (a list of numbers from the Float64Array holds them unboxed). */
+  /**
+   * JSON.stringify of the values as a list (a list of numbers from the
+   * Float64Array holds them unboxed; filled by a loop, which is faster than
+   * Array.from and its iterator).
+   */
   json(): string {
-    return JSON.stringify(this.others ?? Array.from(this.numbers.subarray(0, this.count)));
+    if (this.others !== null) return JSON.stringify(this.others);
+    const list: number[] = [];
+    for (let i = 0; i < this.count; i++) list.push(this.numbers[i]!);
+    return JSON.stringify(list);
   }
 
   /** JSON.stringify(json()): a list of numbers has no character that a JSON string escapes. */
