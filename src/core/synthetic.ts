@@ -7,6 +7,7 @@
 // them: deltas, with a complete sample every FULL_SAMPLE_EVERY samples.
 // Deterministic for a given seed.
 
+import { seededRandom } from './random';
 import type { SessionDump } from './dump';
 import { applyEventsToSession, type SessionRecord } from './session';
 import { statsDelta, type StatsReport, type StatsSample } from './stats-delta';
@@ -31,16 +32,6 @@ export const SYNTHETIC_FULL_SAMPLE_EVERY = 30;
 const USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/147.0.0.0 Safari/537.36';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -614,7 +605,7 @@ export function syntheticSession(options: SyntheticOptions = {}): SessionDump {
   const connections = options.connections ?? 4;
   const minutes = options.minutes ?? 60;
   const pollMs = options.pollMs ?? 1000;
-  const random = rng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const start = options.startTime ?? Date.UTC(2025, 8, 23, 4, 35, 15);
   const sessionId = `synthetic-${options.seed ?? 1}-${connections}x${minutes}m`;
   const url = 'https://meet.example.com/room/synthetic';

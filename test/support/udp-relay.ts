@@ -9,6 +9,7 @@
 // from the socket of S to T, so T sees it come from the address it was given
 // for S, and ICE pairs the two as usual, both ways through the relay.
 
+import { seededRandom } from '../../src/core/random';
 import { createSocket, type Socket } from 'node:dgram';
 
 export interface Impairment {
@@ -41,17 +42,6 @@ interface Leg {
   busyUntil: number;
 }
 
-/** mulberry32: a small seeded generator, so that loss is the same from run to run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class UdpRelay {
   private readonly legs = new Map<string, Leg>();
@@ -62,7 +52,7 @@ export class UdpRelay {
 
   /** `address`: where the relay's sockets listen (the namespace's own address). */
   constructor(private readonly address: string, seed = 1) {
-    this.next = random(seed);
+    this.next = seededRandom(seed); // loss is the same from run to run
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type StoredEvent,
 } from '../../src/core/trace';
 import { Rng } from './support/random-stats';
+import { seededRandom } from '../../src/core/random';
 
 type Obj = Record<string, unknown>;
 const T = 1758602115670.25;
@@ -326,16 +327,6 @@ describe('isTopFrameQuery', () => {
 // ---------------------------------------------------------------------------
 // No parser throws, whatever it is given; what it accepts is well-formed.
 // ---------------------------------------------------------------------------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['v', 'kind', 'entries', 'frame', 'upTo', 'pollIntervalMs', 'm', 'pc', 't', 'x', 's', 'full', 'frameKey', 'pageId', 'url', 'origin', 'title', 'isTop', 'startTime', 'length', 'constructor', '__proto__', 'toString'];
 const ATOMS: unknown[] = [
@@ -386,7 +377,7 @@ function isWellFormedEntry(e: unknown, numbered: boolean): boolean {
 
 describe('parsers never throw, and accept only well-formed messages', () => {
   it('on thousands of random and mutated inputs', () => {
-    const r = mulberry32(0x7ace);
+    const r = seededRandom(0x7ace);
     let accepted = 0;
     let rejected = 0;
     for (let i = 0; i < 6000; i++) {

@@ -3,21 +3,12 @@
 // disappearing, values changing type (objects, arrays, null, primitives),
 // own and common timestamps.
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../src/core/random';
 
 export class Rng {
   private readonly r: () => number;
   constructor(seed: number) {
-    this.r = mulberry32(seed);
+    this.r = seededRandom(seed);
   }
   next(): number {
     return this.r();
