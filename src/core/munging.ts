@@ -5,9 +5,13 @@
 /** At most this many created descriptions remembered (a page creating offers in a loop stays bounded). */
 const MAX_CREATED = 8;
 
-/** The descriptions one connection created since it last set one locally. */
-export class CreatedDescriptions {
+/**
+ * One connection's local descriptions: what it created since it last set one,
+ * and whether the last set had no description of its own.
+ */
+export class LocalDescriptions {
   private created: { type: string; sdp: string }[] = [];
+  private implicit = false;
 
   /** createOffer / createAnswer returned this. */
   add(type: string, sdp: string): void {
@@ -25,12 +29,25 @@ export class CreatedDescriptions {
     const sameType = this.created.filter((c) => c.type === type);
     const text = normalize(sdp);
     this.created = [];
+    this.implicit = false;
     return sameType.length > 0 && sameType.every((c) => c.sdp !== text);
   }
 
-  /** A description set without the page seeing it (setLocalDescription() with none): nothing to compare. */
+  /**
+   * setLocalDescription() without a description (perfect negotiation): the
+   * browser makes its own, which the page never saw, so nothing to compare;
+   * its success reports it.
+   */
   setImplicitly(): void {
     this.created = [];
+    this.implicit = true;
+  }
+
+  /** setLocalDescription succeeded: whether the description its success reports is the one set (the call had none). Once per call. */
+  succeeded(): boolean {
+    const implicit = this.implicit;
+    this.implicit = false;
+    return implicit;
   }
 }
 

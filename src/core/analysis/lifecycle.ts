@@ -3,7 +3,7 @@
 // renegotiations, munged SDP. One event at a time, constant work each.
 
 import type { ObservationLog } from './detector';
-import { CreatedDescriptions } from '../munging';
+import { LocalDescriptions } from '../munging';
 import type { ConnectionLifecycle, Disruption, SelectedPair } from './types';
 
 /** `connecting` longer than this before `connected` is a slow connection (ObserveRTC). */
@@ -136,9 +136,7 @@ export class LifecycleTracker {
   private offerRole: 'offerer' | 'answerer' | null = null;
   private signalingDelay: number | null = null;
   private offers = 0;
-  private readonly created = new CreatedDescriptions();
-  /** the last setLocalDescription had no description */
-  private implicitLocal = false;
+  private readonly created = new LocalDescriptions();
   private munged = 0;
   private localUfrag: string | null = null;
   private restarts: { at: number; completed: boolean }[] = [];
@@ -265,13 +263,11 @@ export class LifecycleTracker {
         break;
       case 'setLocalDescription':
         // setLocalDescription() without a description (perfect negotiation): the browser's own, which its success reports
-        this.implicitLocal = description(value).sdp === null;
-        if (this.implicitLocal) this.created.setImplicitly();
+        if (description(value).sdp === null) this.created.setImplicitly();
         else this.localDescription(t, value);
         break;
       case 'setLocalDescriptionOnSuccess':
-        if (this.implicitLocal) this.localDescription(t, value);
-        this.implicitLocal = false;
+        if (this.created.succeeded()) this.localDescription(t, value);
         break;
       case 'setRemoteDescription': {
         const d = description(value);

@@ -4,7 +4,7 @@
 // (setLocalDescription differs from what createOffer/createAnswer returned)
 // and linked to the previous description of the same side for a diff.
 
-import { CreatedDescriptions } from '../munging';
+import { LocalDescriptions } from '../munging';
 import type { StoredEvent } from '../trace';
 import { parseSdp, type SdpSection } from './sdp';
 
@@ -93,13 +93,11 @@ function summaryOf(method: string, value: unknown, sdp: SdpInfo | undefined): st
 }
 
 /** Builds rows as events arrive (constant work per event). */
-/** Per connection: descriptions created since the last one set locally, and the last local and remote ones. */
+/** Per connection: its local descriptions (for the munged flag), and the last local and remote SDP (for the diff). */
 interface PcDescriptions {
-  created: CreatedDescriptions;
+  created: LocalDescriptions;
   local: string | null;
   remote: string | null;
-  /** the last setLocalDescription had no description (the browser's own, reported by its success) */
-  implicitLocal: boolean;
 }
 
 export class EventLog {
@@ -112,10 +110,10 @@ export class EventLog {
     const description = /Description|OfferOnSuccess|AnswerOnSuccess/.test(e.method) ? readDescription(e.value) : null;
     let state = e.pc !== null ? this.perPc.get(e.pc) : undefined;
     if (!state && e.pc !== null && (description || e.method === 'setLocalDescription')) {
-      this.perPc.set(e.pc, (state = { created: new CreatedDescriptions(), local: null, remote: null, implicitLocal: false }));
+      this.perPc.set(e.pc, (state = { created: new LocalDescriptions(), local: null, remote: null }));
     }
     // setLocalDescription() without a description: the browser makes one, which its success reports
-    if (state && e.method === 'setLocalDescription') state.implicitLocal = !description;
+    if (state && e.method === 'setLocalDescription' && !description) state.created.setImplicitly();
     if (description && state) {
       const info: SdpInfo = { type: description.type, text: description.sdp, sections: parseSdp(description.sdp), munged: false, previous: null };
       if (e.method === 'createOfferOnSuccess' || e.method === 'createAnswerOnSuccess') {
@@ -124,11 +122,9 @@ export class EventLog {
         info.munged = state.created.setLocal(description.type, description.sdp);
         info.previous = state.local;
         state.local = description.sdp;
-      } else if (e.method === 'setLocalDescriptionOnSuccess' && state.implicitLocal) {
+      } else if (e.method === 'setLocalDescriptionOnSuccess' && state.created.succeeded()) {
         info.previous = state.local;
         state.local = description.sdp;
-        state.implicitLocal = false;
-        state.created.setImplicitly();
       } else if (e.method === 'setRemoteDescription') {
         info.previous = state.remote;
         state.remote = description.sdp;
