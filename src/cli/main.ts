@@ -15,6 +15,7 @@ import { DumpImportError, type ImportResult } from '../core/dump';
 import { DEFAULT_MAX_BYTES, importDump } from '../core/import';
 import { formatImportSummary } from '../core/summary';
 import { exportDump, type ExportFormat } from '../core/export';
+import { nodeGzip } from './node-gzip';
 
 export interface Io {
   out(text: string): void;
@@ -53,7 +54,7 @@ export async function loadDump(file: string): Promise<ImportResult> {
     throw new UsageError(`${file}: cannot read the file: ${why}`);
   }
   try {
-    return await importDump(bytes);
+    return await importDump(bytes, { codec: nodeGzip });
   } catch (e) {
     if (e instanceof DumpImportError) throw new UsageError(`${file}: ${e.message}`);
     throw e;
@@ -76,7 +77,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(args, io) {
       const { file, format, gzip, out } = parseConvertArgs(args);
       const result = await loadDump(file);
-      const bytes = await exportDump(result.dump, format, { gzip });
+      const bytes = await exportDump(result.dump, format, { gzip, codec: nodeGzip });
       if (out === null) {
         if (gzip) throw new UsageError('convert --gzip writes binary data: name the output file with -o <out>');
         io.out(new TextDecoder().decode(bytes).replace(/\n$/, ''));

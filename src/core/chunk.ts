@@ -5,6 +5,7 @@
 // deltas; constant series are stored once. Lossless: decoding gives back
 // every event, and every getStats event as its complete sample.
 
+import { webStreamsGzip } from './gzip';
 import { applyStatsDelta, type StatsDelta, type StatsSample } from './stats-delta';
 import type { StoredEvent } from './trace';
 
@@ -34,19 +35,6 @@ interface ChunkBody {
   format: 1;
   events: ChunkEvent[];
   stats: Record<string, StatsColumns>;
-}
-
-async function pipe(bytes: Uint8Array, transform: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(transform);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
-export function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return pipe(bytes, new CompressionStream('gzip'));
-}
-
-export function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  return pipe(bytes, new DecompressionStream('gzip'));
 }
 
 /** '1'/'0' per position, or undefined when all are present (the common case). */
@@ -148,12 +136,12 @@ export async function encodeChunk(events: StoredEvent[], before = new Map<string
   }
   const body: ChunkBody = { format: 1, events: others, stats: {} };
   for (const [pc, samples] of series) body.stats[pc] = toColumns(samples);
-  return gzip(new TextEncoder().encode(JSON.stringify(body)));
+  return webStreamsGzip.gzip([new TextEncoder().encode(JSON.stringify(body))]);
 }
 
 /** The events of a chunk, in sequence order; getStats values as complete samples. */
 export async function decodeChunk(bytes: Uint8Array, sessionId: string, frame: number): Promise<StoredEvent[]> {
-  const body = JSON.parse(new TextDecoder().decode(await gunzip(bytes))) as ChunkBody;
+  const body = JSON.parse(new TextDecoder().decode(await webStreamsGzip.gunzip(bytes, Infinity))) as ChunkBody;
   if (body.format !== 1) throw new Error(`unknown chunk format ${String(body.format)}`);
   const events: StoredEvent[] = body.events.map((e) => ({ sessionId, frame, ...e }));
   for (const [pc, cols] of Object.entries(body.stats)) {

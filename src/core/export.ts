@@ -2,6 +2,7 @@
 
 import { csvChunks } from './csv';
 import type { SessionDump } from './dump';
+import { concatBytes, webStreamsGzip, type GzipCodec } from './gzip';
 import { internalsPieces } from './internals-export';
 import { rtcstatsPieces } from './rtcstats';
 import type { SessionRecord } from './session';
@@ -9,8 +10,10 @@ import type { SessionRecord } from './session';
 export type ExportFormat = 'rtcstats' | 'internals' | 'csv';
 
 export interface ExportOptions {
-  /** gzip-compress the output (CompressionStream; every reader of these formats takes .gz) */
+  /** gzip-compress the output (every reader of these formats takes .gz) */
   gzip?: boolean;
+  /** how to gzip; default the web's CompressionStream */
+  codec?: GzipCodec;
 }
 
 export function exportText(dump: SessionDump, format: ExportFormat): string {
@@ -19,9 +22,7 @@ export function exportText(dump: SessionDump, format: ExportFormat): string {
 
 /**
  * Pieces of 64 K characters: a long session's CSV is larger than a string can
- * be, and gzip compresses a piece while the next is written (Node's
- * CompressionStream runs zlib on another thread, which comes back to this one
- * for every 16 KB of output: a piece should compress to less).
+ * be, and gzip compresses a piece while the next is written.
  */
 const PIECE_CHARS = 1 << 16;
 
@@ -40,61 +41,13 @@ export function exportPieces(dump: SessionDump, format: ExportFormat): Iterable<
 }
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
-  const pieces = exportPieces(dump, format);
-  return options.gzip ? gzipPieces(pieces) : encodePieces(pieces);
+  const pieces = encoded(exportPieces(dump, format));
+  return options.gzip ? (options.codec ?? webStreamsGzip).gzip(pieces) : concatBytes([...pieces]);
 }
 
-function encodePieces(pieces: Iterable<string>): Uint8Array {
+function* encoded(pieces: Iterable<string>): Generator<Uint8Array> {
   const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  for (const piece of pieces) parts.push(encoder.encode(piece));
-  return concat(parts);
-}
-
-/** gzip of the pieces' UTF-8, each piece handed to the compressor as soon as it is written. */
-async function gzipPieces(pieces: Iterable<string>): Promise<Uint8Array> {
-  const stream = new CompressionStream('gzip');
-  const output = readAll(stream.readable);
-  const writer = stream.writable.getWriter();
-  const encoder = new TextEncoder();
-  try {
-    // one piece in the compressor while the next is written
-    let previous: Promise<void> = Promise.resolve();
-    for (const piece of pieces) {
-      const bytes = encoder.encode(piece);
-      await previous;
-      previous = writer.write(bytes);
-    }
-    await previous;
-    await writer.close();
-  } catch (e) {
-    void writer.abort(e).catch(() => {});
-    void output.catch(() => {});
-    throw e;
-  }
-  return output;
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return concat(parts);
-    parts.push(value);
-  }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  for (const piece of pieces) yield encoder.encode(piece);
 }
 
 const EXTENSIONS: Record<ExportFormat, string> = {

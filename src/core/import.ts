@@ -1,7 +1,7 @@
 // Reads any dump the extension knows into the one model (dump.ts): the same
 // session record and trace the live capture stores. The format is found from
 // the bytes, never from a file name:
-//   1f 8b ...                         gzip: decompressed first (DecompressionStream)
+//   1f 8b ...                         gzip: decompressed first (gzip.ts)
 //   "RTCStatsDump\n" ...              rtcstats file format 3            formats/rtcstats-v3.ts
 //   ["connectionInfo", ...] line 1    Jitsi's rtcstats fork             formats/jitsi.ts
 //   {metadata} line 1, arrays after   legacy rtcstats (fileFormat 2)     formats/rtcstats-legacy.ts
@@ -25,6 +25,7 @@
 // Failure: a DumpImportError naming the problem; nothing is half-imported.
 
 import { DumpImportError, type DumpFormat, type ImportResult } from './dump';
+import { GunzipError, webStreamsGzip, type GzipCodec } from './gzip';
 import { applyEventsToSession, type SessionRecord } from './session';
 import type { StoredEvent } from './trace';
 import { isPlainObject, lines, parseJsonDocument, parseJsonLine, Warnings, type FormatRead } from './formats/common';
@@ -40,6 +41,8 @@ export const DEFAULT_MAX_BYTES = 500 * 1024 * 1024;
 export interface ImportOptions {
   /** reject inputs (and gzip contents) larger than this; default DEFAULT_MAX_BYTES */
   maxBytes?: number;
+  /** how to gunzip; default the web's DecompressionStream */
+  codec?: GzipCodec;
 }
 
 const EXPECTED =
@@ -74,7 +77,7 @@ async function importBytes(bytes: Uint8Array, options: ImportOptions): Promise<I
     throw new DumpImportError(`the file is ${megabytes(bytes.length)}, more than the limit of ${megabytes(maxBytes)}`);
   }
   const gzip = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-  const data = gzip ? await gunzipLimited(bytes, maxBytes) : bytes;
+  const data = gzip ? await gunzipLimited(bytes, maxBytes, options.codec ?? webStreamsGzip) : bytes;
   if (data.length === 0) throw new DumpImportError('the file is empty (after gzip decompression)');
   const encoding = textEncoding(data);
   if (looksBinary(new TextDecoder(encoding).decode(data.subarray(0, 4096)))) throw notKnown('the file is not text');
@@ -84,37 +87,15 @@ async function importBytes(bytes: Uint8Array, options: ImportOptions): Promise<I
   return buildResult(format, gzip, read, warnings, contentHash(data), data.length);
 }
 
-/** gunzip through DecompressionStream, stopping as soon as the output passes `maxBytes`. */
-async function gunzipLimited(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+async function gunzipLimited(bytes: Uint8Array, maxBytes: number, codec: GzipCodec): Promise<Uint8Array> {
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        void reader.cancel().catch(() => {});
-        throw new DumpImportError(`the gzip data decompresses to more than the limit of ${megabytes(maxBytes)}`);
-      }
-      chunks.push(value);
-    }
+    return await codec.gunzip(bytes, maxBytes);
   } catch (e) {
-    if (e instanceof DumpImportError) throw e;
-    const what = `${e instanceof Error ? e.message : String(e)} ${String((e as { code?: unknown } | null)?.code ?? '')}`;
-    if (/unexpected end|truncat|Z_BUF_ERROR|end of (the )?(stream|input|data)/i.test(what)) {
-      throw new DumpImportError('gzip data is truncated: the file was cut off');
-    }
-    throw new DumpImportError(`gzip data is corrupt (${what.trim().slice(0, 80)})`);
+    if (!(e instanceof GunzipError)) throw e;
+    if (e.problem === 'too-large') throw new DumpImportError(`the gzip data decompresses to more than the limit of ${megabytes(maxBytes)}`);
+    if (e.problem === 'truncated') throw new DumpImportError('gzip data is truncated: the file was cut off');
+    throw new DumpImportError(e.message);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 function notKnown(why: string): DumpImportError {

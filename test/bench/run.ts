@@ -42,9 +42,12 @@ import { servePages } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { syntheticSession } from '../../src/core/synthetic';
-import { exportDump, type ExportFormat } from '../../src/core/export';
+import { exportDump } from '../../src/core/export';
 import { importDump } from '../../src/core/import';
+import { nodeGzip } from '../../src/cli/node-gzip';
 import { measurePanel } from './panel';
+import { measureFormats, type FormatFigures } from './formats';
+import { benchFile, runBenchPage } from './page';
 import { analyzeDump, SessionAnalyzer } from '../../src/core/analysis';
 import { completeStatsSamples } from '../../src/core/session';
 
@@ -227,39 +230,38 @@ async function panelFigures(): Promise<void> {
   console.log(row([`one live update of all charts (median of ${f.updates})`, f.updateMedianMs.toFixed(1), ratio(f.updateMedianMs), '≤ 8 ms']));
 }
 
+/** (3) in Node (the command line) and in a Chromium page (the viewer): test/bench/formats.ts. */
 async function formatFigures(): Promise<void> {
-  const generated = await timed(async () => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }));
-  const dump = generated.value;
-  console.log(`\nSynthetic session: 4 connections, 60 min, 1 s polling: ${dump.events.length} events (generated in ${(generated.ms / 1000).toFixed(1)} s).`);
-  // The yardstick, measured in the same run: JSON.stringify of the session's events
-  // (getStats as stored: deltas) and JSON.parse of that text. On a busy machine every
-  // figure grows about alike; the ratios say more than the seconds then.
-  const text = await timed(async () => JSON.stringify(dump.events));
-  // the parsed copy is not kept: a second session-sized heap would slow every garbage collection of the rows below
-  const parsed = await timed(async () => void (JSON.parse(text.value) as unknown));
-  const textMB = text.value.length / 1024 / 1024;
-  text.value = '';
+  const node = await measureFormats(nodeGzip);
+  const page = await runBenchPage<FormatFigures>({ entry: benchFile('formats-page.ts') });
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
-    `Baseline: JSON.stringify of its events ${s(text.ms)} (${textMB.toFixed(1)} MB), JSON.parse of that ${s(parsed.ms)}; ` +
-      `export times are also given as × the stringify, import times as × the parse.\n`,
+    `\nSynthetic session: 4 connections, 60 min, 1 s polling: ${node.events} events. Export and import per format, ` +
+      `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer, gzip by CompressionStream); load average ${loadavg()[0]!.toFixed(1)}.`,
   );
-  console.log(row(['format', 'export', 'bytes', 'import', 'target']));
-  console.log(row(['---', '---', '---', '---', '---']));
-  const cases: [ExportFormat, boolean][] = [['rtcstats', false], ['rtcstats', true], ['internals', false], ['internals', true], ['csv', false]];
-  for (const [format, gzip] of cases) {
-    const exported = await timed(() => exportDump(dump, format, { gzip }));
-    const imported = format === 'csv' ? null : await timed(() => importDump(exported.value));
+  for (const [where, f] of [['Node', node], ['Chromium', page]] as const) {
+    console.log(
+      `Baseline in ${where}: JSON.stringify of the events ${s(f.stringifyMs)} (${(f.textBytes / 1048576).toFixed(1)} MB), JSON.parse of that ${s(f.parseMs)}.`,
+    );
+  }
+  console.log('Export times are also given as × the stringify of the same environment, import times as × the parse.\n');
+  const ratio = (ms: number, base: number) => `${s(ms)} (${(ms / base).toFixed(1)}×)`;
+  console.log(row(['format', 'bytes', 'export, Node', 'export, Chromium', 'import, Node', 'import, Chromium', 'target']));
+  console.log(row(['---', '---', '---', '---', '---', '---', '---']));
+  node.rows.forEach((n, i) => {
+    const c = page.rows[i]!;
     console.log(
       row([
-        `${format}${gzip ? ' (gzip)' : ''}`,
-        `${s(exported.ms)} (${(exported.ms / text.ms).toFixed(1)}×)`,
-        `${(exported.value.length / 1024 / 1024).toFixed(1)} MB`,
-        imported ? `${s(imported.ms)} (${(imported.ms / parsed.ms).toFixed(1)}×)` : 'not an import format',
+        `${n.format}${n.gzip ? ' (gzip)' : ''}`,
+        `${(n.bytes / 1048576).toFixed(1)} MB`,
+        ratio(n.exportMs, node.stringifyMs),
+        ratio(c.exportMs, page.stringifyMs),
+        n.importMs === null ? 'not an import format' : ratio(n.importMs, node.parseMs),
+        c.importMs === null ? '' : ratio(c.importMs, page.parseMs),
         '< 2 s each',
       ]),
     );
-  }
+  });
 }
 
 async function analysisFigures(): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { gzip, gunzip, encodeChunk, decodeChunk } from '../../src/core/chunk';
+import { encodeChunk, decodeChunk } from '../../src/core/chunk';
 import { completeStatsSamples } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
@@ -10,39 +10,6 @@ const T = 1758602115000;
 const SESSION_ID = '6f1c0a52-9d3e-4b8a-a1f2-3c4d5e6f7a8b';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
-
-describe('gzip / gunzip', () => {
-  it('round-trip empty, short, binary and large inputs', async () => {
-    const rng = new Rng(9);
-    const binary = Uint8Array.from({ length: 100_000 }, () => rng.int(256));
-    const text = enc('getStats '.repeat(50_000) + 'ü✓ end');
-    for (const input of [new Uint8Array(0), enc('x'), enc('{"a":1}'), binary, text]) {
-      const packed = await gzip(input);
-      expect(sameBytes(await gunzip(packed), input)).toBe(true);
-    }
-    expect(sameBytes(enc('ab'), enc('ac'))).toBe(false);
-  });
-
-  it('writes real gzip (node zlib reads it) and reads node zlib gzip', async () => {
-    const input = enc(JSON.stringify({ sample: 'v'.repeat(1000), n: [1, 2, 3] }));
-    const packed = await gzip(input);
-    expect([...packed.slice(0, 3)]).toEqual([0x1f, 0x8b, 0x08]); // gzip magic, deflate
-    expect(sameBytes(gunzipSync(packed), input)).toBe(true);
-    expect(sameBytes(await gunzip(new Uint8Array(gzipSync(input))), input)).toBe(true);
-  });
-
-  it('compresses repetitive text well', async () => {
-    const input = enc(JSON.stringify(Array.from({ length: 2000 }, (_, i) => ({ type: 'outbound-rtp', kind: 'video', packetsSent: i }))));
-    expect((await gzip(input)).length * 20).toBeLessThan(input.length);
-  });
-
-  it('gunzip rejects what is not gzip, or is cut short', async () => {
-    await expect(gunzip(enc('not gzip at all'))).rejects.toThrow();
-    const packed = await gzip(enc('some text '.repeat(100)));
-    await expect(gunzip(packed.slice(0, packed.length - 10))).rejects.toThrow();
-  });
-});
 
 // ---------------------------------------------------------------------------
 // A frame's run of events, stored the way the page sends them.

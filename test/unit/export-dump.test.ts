@@ -1,7 +1,9 @@
 // exportDump: every format, plain and gzip; file names; the synthetic session.
 
 import { describe, it, expect } from 'vitest';
-import { gunzip } from '../../src/core/chunk';
+import { webStreamsGzip } from '../../src/core/gzip';
+
+const gunzip = (bytes: Uint8Array) => webStreamsGzip.gunzip(bytes, Infinity);
 import { exportCsv } from '../../src/core/csv';
 import { exportDump, exportFileName, exportText, type ExportFormat } from '../../src/core/export';
 import { exportInternals } from '../../src/core/internals-export';

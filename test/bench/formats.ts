@@ -1,0 +1,58 @@
+// Export and import of a synthetic 1-hour session with 4 connections at 1 s
+// polling, per format: the same measurement in Node (the command line's
+// path, with its zlib) and in a Chromium page (the viewer's path). Runs in both.
+
+import { syntheticSession } from '../../src/core/synthetic';
+import { exportDump, type ExportFormat } from '../../src/core/export';
+import { importDump } from '../../src/core/import';
+import type { GzipCodec } from '../../src/core/gzip';
+
+export interface FormatRow {
+  format: ExportFormat;
+  gzip: boolean;
+  exportMs: number;
+  bytes: number;
+  /** null for CSV, which is not an import format */
+  importMs: number | null;
+}
+
+export interface FormatFigures {
+  events: number;
+  generateMs: number;
+  /** the yardstick of the same run: JSON.stringify of the session's events, and JSON.parse of that text */
+  stringifyMs: number;
+  parseMs: number;
+  textBytes: number;
+  rows: FormatRow[];
+}
+
+export const FORMAT_CASES: [ExportFormat, boolean][] = [['rtcstats', false], ['rtcstats', true], ['internals', false], ['internals', true], ['csv', false]];
+
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+export async function measureFormats(codec: GzipCodec): Promise<FormatFigures> {
+  const generated = await timed(() => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }));
+  const dump = generated.value;
+  const text = await timed(() => JSON.stringify(dump.events));
+  // the parsed copy is not kept: a second session-sized heap would slow every garbage collection of the rows below
+  const parsed = await timed(() => void (JSON.parse(text.value) as unknown));
+  const figures: FormatFigures = {
+    events: dump.events.length,
+    generateMs: generated.ms,
+    stringifyMs: text.ms,
+    parseMs: parsed.ms,
+    textBytes: text.value.length,
+    rows: [],
+  };
+  text.value = '';
+  for (const [format, gzip] of FORMAT_CASES) {
+    const exported = await timed(() => exportDump(dump, format, { gzip, codec }));
+    const imported = format === 'csv' ? null : await timed(() => importDump(exported.value, { codec }));
+    figures.rows.push({ format, gzip, exportMs: exported.ms, bytes: exported.value.length, importMs: imported?.ms ?? null });
+  }
+  return figures;
+}
