@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
 import { gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportDump } from '../../src/core/export';
+import { DEFAULT_REDACTION, redactDump } from '../../src/core/redact';
 import { bundleFileName, makeSupportBundle } from '../../src/core/bundle';
 import type { SessionDump } from '../../src/core/dump';
 import { callDump } from './support/call';
@@ -70,6 +76,22 @@ describe('makeSupportBundle', () => {
     expect(readme).toMatch(/^Scores: +/m);
     expect(readme).toMatch(/^Observations: \d+$/m);
     expect(strFromU8(files['REDACTED.txt']!)).toMatch(/IP addresses/);
+  });
+
+  it('is a zip that another reader checks entry by entry (CRC-32 and sizes: Python\'s zipfile)', async () => {
+    const bundle = await makeSupportBundle(dump());
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+    try {
+      const file = join(dir, bundle.fileName);
+      writeFileSync(file, bundle.bytes);
+      const check = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip(), len(z.namelist()))';
+      expect(execFileSync('python3', ['-c', check, file], { encoding: 'utf8' }).trim()).toBe('None 4');
+      const unzipped = unzipSync(bundle.bytes);
+      const internals = Object.keys(unzipped).find((n) => n.endsWith('.webrtc-internals.json'))!;
+      expect(strFromU8(unzipped[internals]!)).toBe(new TextDecoder().decode(await exportDump(redactDump(dump(), DEFAULT_REDACTION).dump, 'internals')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('README: the verdict, the scores and the observations of the call', async () => {
