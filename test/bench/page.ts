@@ -11,6 +11,8 @@ import { servePages } from '../support/server';
 export interface BenchPage {
   /** the page's script, a .ts or .tsx file */
   entry: string;
+  /** more scripts built beside it (workers the page starts by file name) */
+  workers?: string[];
   /** markup before the script, e.g. stylesheets and the element the page renders into */
   body?: string;
   /** files copied beside the page (stylesheets) */
@@ -23,7 +25,7 @@ export async function runBenchPage<T>(page: BenchPage): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-bench-'));
   try {
     await build({
-      entryPoints: [page.entry],
+      entryPoints: [page.entry, ...(page.workers ?? [])],
       bundle: true,
       format: 'esm',
       outdir: dir,

@@ -233,11 +233,11 @@ async function panelFigures(): Promise<void> {
 /** (3) in Node (the command line) and in a Chromium page (the viewer): test/bench/formats.ts. */
 async function formatFigures(): Promise<void> {
   const node = await measureFormats(nodeGzip);
-  const page = await runBenchPage<FormatFigures>({ entry: benchFile('formats-page.ts') });
+  const page = await runBenchPage<FormatFigures>({ entry: benchFile('formats-page.ts'), workers: [benchFile('../../src/ui/shared/gzip-worker.ts')] });
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
     `\nSynthetic session: 4 connections, 60 min, 1 s polling: ${node.events} events. Export and import per format, ` +
-      `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer, gzip by CompressionStream); load average ${loadavg()[0]!.toFixed(1)}.`,
+      `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer, gzip by CompressionStream in a worker); load average ${loadavg()[0]!.toFixed(1)}.`,
   );
   for (const [where, f] of [['Node', node], ['Chromium', page]] as const) {
     console.log(

@@ -233,7 +233,32 @@ describe('the viewer in Firefox', () => {
       await viewer.page.close();
     });
   }
+  it('exports an opened dump as rtcstats .gz (compressed in a worker) that imports back the same', async () => {
+    const file = 'internals/chrome147-two-pc-loopback.json';
+    const expected = await importDump(new Uint8Array(await readFile(join(FIXTURES, file))));
+    const viewer = await firefox.extensionPage('src/ui/viewer/viewer.html');
+    const input = await viewer.page.waitForSelector('input[type=file]');
+    await input!.uploadFile(join(FIXTURES, file));
+    await viewer.page.waitForSelector('[data-chart]');
+    await clickButton(viewer.page, 'rtcstats .gz', '.export-bar');
+    const status = await waitFor(
+      () => viewer.page.$eval('.export-bar [role=status]', (e) => e.textContent ?? '').then((t) => (/^(Saved|Could not)/.test(t) ? t : null), () => null),
+      'the export to finish',
+    );
+    expect(status).toMatch(/^Saved .*\.rtcstats\.jsonl\.gz$/);
+    const fileName = status.slice('Saved '.length);
+    const saved = await waitFor(async () => ((await readdir(downloads)).includes(fileName) ? join(downloads, fileName) : null), 'the download');
+    const bytes = await waitFor(async () => ((await readdir(downloads)).some((f) => f.endsWith('.part')) ? null : readFile(saved)), 'the download to finish');
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    const back = await importDump(new Uint8Array(bytes));
+    expect(back.dump.session.connections.map((c) => c.id)).toEqual(expected.dump.session.connections.map((c) => c.id));
+    const samples = (r: typeof back) => [...completeStatsSamples(r.dump.events)].map(({ sample }) => sample);
+    expect(samples(back)).toEqual(samples(expected));
+    expect(await viewer.errors()).toEqual([]);
+    await viewer.page.close();
+  });
 });
+
 
 describe('the options page in Firefox', () => {
   it('saves a change, clamped, and shows the stored value after a reload', async () => {

@@ -6,6 +6,7 @@ import { call } from '../shared/api';
 import { errorMessage, fromBase64, saveFile } from '../shared/download';
 import { EXPORT_MIME_TYPES, exportDump, exportFileName, type ExportFormat } from '../../core/export';
 import { makeSupportBundle } from '../../core/bundle';
+import { pageGzip } from '../shared/worker-gzip';
 import type { SessionDump } from '../../core/dump';
 
 export type ExportSource = { kind: 'stored'; sessionId: string } | { kind: 'dump'; dump: SessionDump };
@@ -39,7 +40,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
     run(f.label, async () => {
       const d = await dump();
       const name = exportFileName(d.session, f.format, f.gzip);
-      saveFile(await exportDump(d, f.format, { gzip: f.gzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
+      saveFile(await exportDump(d, f.format, { gzip: f.gzip, codec: pageGzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
       return name;
     });
 
