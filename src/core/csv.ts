@@ -19,8 +19,8 @@
 // - Only the raw samples: no derived series, no other events.
 
 import type { SessionDump } from './dump';
-import { completeStatsSamples } from './session';
-import { orderEvents } from './trace';
+import { CurrentStats, type StatsDelta, type StatsReport, type StatsSample } from './stats-delta';
+import { orderEvents, type StoredEvent } from './trace';
 
 export const CSV_COLUMNS = ['time', 'timestamp', 'pcId', 'statsId', 'type', 'kind', 'property', 'value'] as const;
 const IN_COLUMNS = new Set(['id', 'timestamp', 'type', 'kind']);
@@ -49,80 +49,241 @@ function cell(value: unknown): string {
   return csvField(csvValue(value));
 }
 
-/** What the rows of one report (connection and stats id) had last time, to reuse their text. */
+const encoder = new TextEncoder();
+
+/**
+ * UTF-8 of a short text. TextEncoder.encode costs about a microsecond a call
+ * whatever the length; the texts here (a row's time, a cell) are mostly
+ * ASCII, copied a character at a time.
+ */
+export function utf8(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return encoder.encode(text);
+    bytes[i] = c;
+  }
+  return bytes;
+}
+
+const CRLF_LENGTH = 2;
+/** the longest safe integer written: a sign and 16 digits */
+const MAX_INTEGER_LENGTH = 17;
+
+/**
+ * Bytes appended into large blocks, handed out in pieces that are views of
+ * a block (no piece is copied, and there are few blocks for the garbage
+ * collector to see). A block is written once and never reused.
+ */
+export class ByteWriter {
+  private block: Uint8Array<ArrayBuffer>;
+  /** where the current piece starts in the block, and where it ends */
+  private start = 0;
+  private end = 0;
+
+  /** `blockSize`: bytes of a block (a row larger than that gets a block of its own size) */
+  constructor(private readonly blockSize: number) {
+    this.block = new Uint8Array(blockSize);
+  }
+
+  /** Bytes in the current piece. */
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** Makes room for `bytes` more bytes in the block, moving the current piece to a new block if need be. */
+  reserve(bytes: number): void {
+    if (this.end + bytes <= this.block.length) return;
+    const block = new Uint8Array(Math.max(this.blockSize, 2 * (this.length + bytes)));
+    block.set(this.block.subarray(this.start, this.end));
+    this.end -= this.start;
+    this.start = 0;
+    this.block = block;
+  }
+
+  /** Appends `bytes` (room reserved). */
+  bytes(bytes: Uint8Array): void {
+    this.block.set(bytes, this.end);
+    this.end += bytes.length;
+  }
+
+  /** Appends a safe integer as String(n) writes it (room for MAX_INTEGER_LENGTH reserved). */
+  integer(n: number): void {
+    const block = this.block;
+    let at = this.end;
+    if (n < 0) {
+      block[at++] = 0x2d; // -
+      n = -n;
+    }
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    at += digits;
+    this.end = at;
+    do {
+      const next = Math.floor(n / 10);
+      block[--at] = 0x30 + (n - next * 10); // (n - next * 10 first: 0x30 + n may be past 2^53)
+      n = next;
+    } while (n > 0);
+  }
+
+  /** Appends a text as UTF-8 (room for 3 bytes a character reserved). */
+  text(text: string): void {
+    const block = this.block;
+    let at = this.end;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        at += encoder.encodeInto(text.slice(i), block.subarray(at)).written;
+        break;
+      }
+      block[at++] = c;
+    }
+    this.end = at;
+  }
+
+  /** A copy of the bytes from `from` (a position from where()) to the end. */
+  copy(from: number): Uint8Array {
+    return this.block.slice(from, this.end);
+  }
+
+  /** The position of the next byte, for copy(); valid until the next reserve(). */
+  where(): number {
+    return this.end;
+  }
+
+  /** Appends CR LF (room reserved). */
+  crlf(): void {
+    this.block[this.end++] = 0x0d;
+    this.block[this.end++] = 0x0a;
+  }
+
+  /** The current piece; the next one starts empty after it. */
+  take(): Uint8Array<ArrayBuffer> {
+    const piece = this.block.subarray(this.start, this.end);
+    this.start = this.end;
+    return piece;
+  }
+}
+
+/** What the rows of one report (connection and stats id) had last time, to reuse their bytes. */
 interface ReportRows {
   /** the report's keys as last seen */
   keys: string[];
-  /** per key: its last value and the end of its row (`property,value\r\n`), or null for a key that is a column */
+  /** per key: `pcId,statsId,type,kind,property,` as UTF-8, or null for a key that is a column */
+  heads: (Uint8Array | null)[];
+  /** per key: the value of its last row (not a safe integer), and when that value came twice in a row, the rest of its row after the time (head, cell, CRLF) */
   values: unknown[];
-  tails: (string | null)[];
-  /** `pcId,statsId,type,kind,` and the type and kind it was made for */
-  columns: string;
+  tails: (Uint8Array | null)[];
+  /** the type and kind the heads were made for */
   type: unknown;
   kind: unknown;
 }
 
-/**
- * The CSV in pieces of about `chunkChars` characters (header first), so that
- * a long session never has to be one string: a 4-connection hour at 1 s is
- * some 400 MB of CSV, near the largest string a JavaScript engine makes.
- * Most values are the same from one sample to the next: a row's text is
- * made again only when its value changed.
- */
-export function* csvChunks(dump: SessionDump, chunkChars = 1 << 20): Generator<string> {
-  let parts: string[] = [CSV_COLUMNS.join(',') + '\r\n'];
-  let length = 0;
-  const reports = new Map<string, Map<string, ReportRows>>();
-  let lastTs = NaN;
-  let lastTime = '';
-  for (const { event, sample } of completeStatsSamples(orderEvents(dump.events))) {
-    const pc = event.pc!;
-    let ofPc = reports.get(pc);
-    if (!ofPc) reports.set(pc, (ofPc = new Map()));
+/** Writes the rows of the samples, one connection's getStats after another. */
+class CsvWriter {
+  readonly out: ByteWriter;
+  /** per connection: its samples replayed from the stored deltas, and its reports' rows */
+  private readonly connections = new Map<string, { stats: CurrentStats; reports: Map<string, ReportRows> }>();
+  /** the last `time,timestamp,` written, as UTF-8 (most reports of a sample share it) */
+  private lastTs = NaN;
+  private time: Uint8Array = new Uint8Array(0);
+
+  constructor(blockSize: number) {
+    this.out = new ByteWriter(blockSize);
+    const header = utf8(CSV_COLUMNS.join(',') + '\r\n');
+    this.out.reserve(header.length);
+    this.out.bytes(header);
+  }
+
+  /** The rows of one getStats event. */
+  event(event: StoredEvent): void {
+    if (event.method !== 'getStats' || event.pc === null) return;
+    const pc = event.pc;
+    let connection = this.connections.get(pc);
+    if (!connection) this.connections.set(pc, (connection = { stats: new CurrentStats(), reports: new Map() }));
+    const sample = connection.stats.add(event.value as StatsSample | StatsDelta, event.full === true);
     for (const statsId in sample) {
       const report = sample[statsId]!;
-      let rows = ofPc.get(statsId);
-      if (!rows) ofPc.set(statsId, (rows = { keys: [], values: [], tails: [], columns: '', type: undefined, kind: undefined }));
+      let rows = connection.reports.get(statsId);
+      if (!rows) connection.reports.set(statsId, (rows = { keys: [], heads: [], values: [], tails: [], type: undefined, kind: undefined }));
       const keys = Object.keys(report);
-      if (!sameKeys(keys, rows.keys)) {
-        rows.keys = keys;
-        rows.values = keys.map(() => undefined);
-        rows.tails = keys.map((k) => (IN_COLUMNS.has(k) ? null : ''));
-      }
-      if (rows.columns === '' || report.type !== rows.type || report.kind !== rows.kind) {
-        rows.type = report.type;
-        rows.kind = report.kind;
-        rows.columns =
-          `${csvField(pc)},${csvField(statsId)},` +
-          `${csvField(typeof report.type === 'string' ? report.type : '')},${csvField(typeof report.kind === 'string' ? report.kind : '')},`;
+      if (rows.heads.length === 0 || !sameKeys(keys, rows.keys) || report.type !== rows.type || report.kind !== rows.kind) {
+        setHeads(rows, keys, pc, statsId, report.type, report.kind);
       }
       const ts = typeof report.timestamp === 'number' ? report.timestamp : event.t;
-      if (ts !== lastTs) {
-        lastTs = ts;
-        lastTime = `${isoTime(ts)},${String(ts)},`;
+      if (ts !== this.lastTs) {
+        this.lastTs = ts;
+        this.time = utf8(`${isoTime(ts)},${String(ts)},`);
       }
-      const prefix = lastTime + rows.columns;
-      const { values, tails } = rows;
-      for (let i = 0; i < keys.length; i++) {
-        if (tails[i] === null) continue;
-        const value = report[keys[i]!];
-        if (value === undefined) continue;
-        if (value !== values[i] || tails[i] === '') {
-          values[i] = value;
-          tails[i] = `${csvField(keys[i]!)},${cell(value)}\r\n`;
-        }
-        // pushed as two strings: join copies flat strings fast, and a row made by `+` would not be flat
-        parts.push(prefix, tails[i]!);
-        length += prefix.length + tails[i]!.length;
-      }
-    }
-    if (length >= chunkChars) {
-      yield parts.join('');
-      parts = [];
-      length = 0;
+      this.rows(report, rows);
     }
   }
-  if (parts.length > 0) yield parts.join('');
+
+  /** A report's rows: the time, then the head and the value's cell, or the rest of the row as cached. */
+  private rows(report: StatsReport, rows: ReportRows): void {
+    const { out, time } = this;
+    const { keys, heads, values, tails } = rows;
+    for (let i = 0; i < keys.length; i++) {
+      const head = heads[i]!;
+      if (head === null) continue;
+      const value = report[keys[i]!];
+      if (value === undefined) continue;
+      const tail = tails[i]!;
+      if (tail !== null && value === values[i]) {
+        out.reserve(time.length + tail.length);
+        out.bytes(time);
+        out.bytes(tail);
+      } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+        // counters change in most samples: writing their digits is cheaper than caching them
+        out.reserve(time.length + head.length + MAX_INTEGER_LENGTH + CRLF_LENGTH);
+        out.bytes(time);
+        out.bytes(head);
+        out.integer(value);
+        out.crlf();
+      } else {
+        const text = cell(value);
+        out.reserve(time.length + head.length + 3 * text.length + CRLF_LENGTH);
+        out.bytes(time);
+        const from = out.where();
+        out.bytes(head);
+        out.text(text);
+        out.crlf();
+        // the rest of the row is kept once the value has come twice: a value that changes every time is never copied
+        tails[i] = value === values[i] ? out.copy(from) : null;
+        values[i] = value;
+      }
+    }
+  }
+}
+
+/** The heads of a report's rows for its (new) keys, type or kind; forgets the cached tails. */
+function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string, type: unknown, kind: unknown): void {
+  const columns = `${csvField(pc)},${csvField(statsId)},${csvField(typeof type === 'string' ? type : '')},${csvField(typeof kind === 'string' ? kind : '')},`;
+  rows.keys = keys;
+  rows.type = type;
+  rows.kind = kind;
+  rows.heads = keys.map((k) => (IN_COLUMNS.has(k) ? null : utf8(`${columns}${csvField(k)},`)));
+  rows.values = keys.map(() => undefined);
+  rows.tails = keys.map(() => null);
+}
+
+/**
+ * The CSV as UTF-8 in pieces of about `pieceBytes` bytes (header first,
+ * whole rows each), so that a long session never has to be one string: a
+ * 4-connection hour at 1 s is some 400 MB of CSV, near the largest string a
+ * JavaScript engine makes. Written as bytes, not strings then encoded: 4
+ * million rows of which most parts are the same from one sample to the
+ * next, kept as bytes (the time, the columns and property name, the cell
+ * of a value until it changes) and copied.
+ */
+export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20): Generator<Uint8Array<ArrayBuffer>> {
+  // blocks of 16 pieces: few enough for the garbage collector, small enough for a short CSV
+  const writer = new CsvWriter(16 * pieceBytes);
+  for (const event of orderEvents(dump.events)) {
+    writer.event(event);
+    if (writer.out.length >= pieceBytes) yield writer.out.take();
+  }
+  if (writer.out.length > 0) yield writer.out.take();
 }
 
 function sameKeys(a: string[], b: string[]): boolean {
@@ -131,9 +292,10 @@ function sameKeys(a: string[], b: string[]): boolean {
   return true;
 }
 
-/** The whole CSV as one string (for a long session, use csvChunks). */
+/** The whole CSV as one string (for a long session, use csvPieces). */
 export function exportCsv(dump: SessionDump): string {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let out = '';
-  for (const chunk of csvChunks(dump)) out += chunk;
-  return out;
+  for (const piece of csvPieces(dump)) out += decoder.decode(piece, { stream: true });
+  return out + decoder.decode();
 }

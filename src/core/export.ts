@@ -1,6 +1,6 @@
 // One entry point for every export format, as bytes ready to save.
 
-import { csvChunks } from './csv';
+import { csvPieces } from './csv';
 import type { SessionDump } from './dump';
 import { concatBytes, webStreamsGzip, type GzipCodec } from './gzip';
 import { internalsPieces } from './internals-export';
@@ -16,36 +16,44 @@ export interface ExportOptions {
   codec?: GzipCodec;
 }
 
+/** The export as one string (for what must be text; a long session's CSV is too large for one). */
 export function exportText(dump: SessionDump, format: ExportFormat): string {
-  return [...exportPieces(dump, format)].join('');
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let text = '';
+  for (const piece of exportPieces(dump, format)) text += decoder.decode(piece, { stream: true });
+  return text + decoder.decode();
 }
 
 /**
- * Pieces of 64 K characters: a long session's CSV is larger than a string can
+ * Pieces of about 64 KB: a long session's CSV is larger than a string can
  * be, and gzip compresses a piece while the next is written.
  */
-const PIECE_CHARS = 1 << 16;
+const PIECE_SIZE = 1 << 16;
 
-/** The text of a format in pieces of about PIECE_CHARS characters. */
-export function exportPieces(dump: SessionDump, format: ExportFormat): Iterable<string> {
+/**
+ * The UTF-8 of a format in pieces of about PIECE_SIZE bytes. The JSON formats
+ * are written as text (PIECE_SIZE characters) and encoded piece by piece; the
+ * CSV, mostly the same bytes again and again, is written as bytes directly.
+ */
+export function exportPieces(dump: SessionDump, format: ExportFormat): Iterable<Uint8Array<ArrayBuffer>> {
   switch (format) {
     case 'rtcstats':
-      return rtcstatsPieces(dump.session, dump.events, PIECE_CHARS);
+      return encoded(rtcstatsPieces(dump.session, dump.events, PIECE_SIZE));
     case 'internals':
-      return internalsPieces(dump, PIECE_CHARS);
+      return encoded(internalsPieces(dump, PIECE_SIZE));
     case 'csv':
-      return csvChunks(dump, PIECE_CHARS);
+      return csvPieces(dump, PIECE_SIZE);
     default:
       throw new Error(`unknown export format ${String(format as unknown)}`);
   }
 }
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
-  const pieces = encoded(exportPieces(dump, format));
+  const pieces = exportPieces(dump, format);
   return options.gzip ? (options.codec ?? webStreamsGzip).gzip(pieces) : concatBytes([...pieces]);
 }
 
-function* encoded(pieces: Iterable<string>): Generator<Uint8Array> {
+function* encoded(pieces: Iterable<string>): Generator<Uint8Array<ArrayBuffer>> {
   const encoder = new TextEncoder();
   for (const piece of pieces) yield encoder.encode(piece);
 }

@@ -196,3 +196,42 @@ export class StatsReplay {
     return out;
   }
 }
+
+/**
+ * The complete samples of one stream of deltas, as completeStatsSamples
+ * gives them, for a reader that needs only the current sample: one sample
+ * changed in place by each delta, so that only what a delta changes is
+ * touched (each report is copied once, when it comes in a complete sample
+ * or appears). The sample add() returns is the same object each time until
+ * the next complete sample.
+ */
+export class CurrentStats {
+  current: StatsSample = {};
+
+  /** The next getStats value (a complete sample when `full`); returns the current sample. */
+  add(value: StatsSample | StatsDelta, full: boolean): StatsSample {
+    if (full) {
+      const sample: StatsSample = {};
+      for (const id in value) sample[id] = { ...(value as StatsSample)[id] };
+      this.current = sample;
+      return sample;
+    }
+    const sample = this.current;
+    const delta = value as StatsDelta;
+    const timestamp = delta[DELTA_TIMESTAMP_KEY];
+    const gone: string[] = [];
+    for (const id in sample) {
+      const change = delta[id];
+      if (change === null) gone.push(id);
+      else mergeReportDelta(sample[id]!, isPlainObject(change) ? change : undefined, timestamp);
+    }
+    // as applyStatsDelta: the reports that stay keep their order, new ones come after them
+    for (const id of gone) delete sample[id];
+    for (const id in delta) {
+      const change = delta[id];
+      if (id === DELTA_TIMESTAMP_KEY || id in sample || !isPlainObject(change)) continue;
+      sample[id] = mergeReportDelta({}, change, timestamp);
+    }
+    return sample;
+  }
+}

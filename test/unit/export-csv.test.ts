@@ -1,13 +1,24 @@
 // CSV export: one row per stats sample, report and property; RFC 4180.
 
 import { describe, it, expect } from 'vitest';
-import { csvChunks, csvField, csvValue, exportCsv } from '../../src/core/csv';
+import { ByteWriter, csvField, csvPieces, csvValue, exportCsv, utf8 } from '../../src/core/csv';
+import { seededRandom } from '../../src/core/random';
 import type { SessionDump } from '../../src/core/dump';
-import type { SessionRecord } from '../../src/core/session';
+import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
 
 const T = Date.UTC(2025, 8, 23, 4, 35, 15);
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+function join(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 function session(): SessionRecord {
   return {
@@ -89,9 +100,15 @@ describe('exportCsv', () => {
     expect(exportCsv(dump())).toBe(rows.join('\r\n') + '\r\n');
   });
 
-  it('gives the same text in chunks', () => {
-    expect([...csvChunks(dump(), 10)].join('')).toBe(exportCsv(dump()));
-    expect([...csvChunks(dump(), 10)].length).toBeGreaterThan(1);
+  it('gives the same bytes in pieces of whole rows, pieces of any size', () => {
+    const whole = utf8(exportCsv(dump()));
+    for (const size of [1, 10, 200, 1 << 16]) {
+      const pieces = [...csvPieces(dump(), size)];
+      expect(join(pieces)).toEqual(whole);
+      for (const piece of pieces) expect(decode(piece.subarray(-2))).toBe('\r\n');
+      // a piece ends after the rows of the getStats that filled it
+      if (size <= 10) expect(pieces.length).toBeGreaterThan(2);
+    }
   });
 
   it('quotes fields as RFC 4180 says', () => {
@@ -146,6 +163,93 @@ describe('exportCsv over many samples', () => {
     }
     const text = exportCsv({ session: session(), events });
     expect(text).toBe(expected.join('\r\n') + '\r\n');
-    expect([...csvChunks({ session: session(), events }, 50)].join('')).toBe(text);
+    expect(decode(join([...csvPieces({ session: session(), events }, 50)]))).toBe(text);
+  });
+});
+
+describe('CSV values written as bytes', () => {
+  /** A sequence of values of property `v`, as the capture stores them (a complete sample, then deltas), and the rows written naively from the complete samples. */
+  function exported(values: unknown[]): { text: string; expected: string } {
+    const samples: StatsSample[] = values.map((v, i) => ({
+      R: { timestamp: T + i * 1000, type: 'inbound-rtp', kind: 'audio', v, constant: 0.25, label: 'Réunion – 会议 🎧', count: 7 },
+    }));
+    const events: StoredEvent[] = samples.map((s, i) => {
+      const delta = i === 0 ? null : statsDelta(samples[i - 1], s);
+      return { sessionId: 's', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: delta ?? s, ...(delta ? {} : { full: true as const }) };
+    });
+    const expected = ['time,timestamp,pcId,statsId,type,kind,property,value'];
+    for (const { sample } of completeStatsSamples(events)) {
+      const report = sample.R!;
+      const ts = report.timestamp as number;
+      for (const name of ['v', 'constant', 'label', 'count']) {
+        expected.push([new Date(ts).toISOString(), ts, 'PC_0', 'R', 'inbound-rtp', 'audio', name, csvField(csvValue(report[name]))].join(','));
+      }
+    }
+    return { text: exportCsv({ session: session(), events }), expected: expected.join('\r\n') + '\r\n' };
+  }
+
+  it('writes numbers as String(n) does: edge values, repeated and changing', () => {
+    const edges = [
+      0, 0, -0, 1, -1, 9, 10, 99, 100, 101, 1e15, 1e15 - 1, 12345678901234, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER,
+      Number.MIN_SAFE_INTEGER, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 1e21, 1.5e300, Number.MAX_VALUE, -1e-7, 5e-324, 1e-7, 0.1, 0.1, 0.1 + 0.2,
+      -2.5, 1758602116670.412, NaN, NaN, Infinity, -Infinity, 42, 42, 42.5, 42,
+    ];
+    const { text, expected } = exported(edges);
+    expect(text).toBe(expected);
+    expect(text).toContain(',v,9007199254740991\r\n');
+    expect(text).toContain(',v,-9007199254740991\r\n');
+    expect(text).toContain(',v,1e+21\r\n');
+    expect(text).toContain(',v,5e-324\r\n');
+    expect(text).toContain(',v,NaN\r\n');
+  });
+
+  it('writes random numbers as String(n) does', () => {
+    const random = seededRandom(11);
+    const values: number[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const sign = random() < 0.3 ? -1 : 1;
+      const magnitude = 10 ** Math.floor(random() * 20);
+      const kind = Math.floor(random() * 4);
+      // integers of every length, fractions, numbers far from 1, and repeats
+      if (kind === 0) values.push(sign * Math.floor(random() * magnitude));
+      else if (kind === 1) values.push(sign * random() * magnitude);
+      else if (kind === 2) values.push(sign * random() * 10 ** Math.floor(random() * 600 - 300));
+      else values.push(values.at(-1) ?? 0);
+    }
+    const { text, expected } = exported(values);
+    expect(text).toBe(expected);
+  });
+
+  it('writes strings, booleans, null and objects, repeated and changing, non-ASCII included', () => {
+    const { text, expected } = exported(['é', 'é', 'é', '–x', 'a"b', 'a"b', null, null, true, true, false, { x: 1 }, { x: 1 }, [1, 'ü'], 'x'.repeat(5000), 7, 'é']);
+    expect(text).toBe(expected);
+    expect(text).toContain(',label,Réunion – 会议 🎧\r\n');
+    expect(text).toContain(`,v,${'x'.repeat(5000)}\r\n`);
+  });
+
+  it('writes a safe integer as String(n) does (ByteWriter.integer)', () => {
+    const random = seededRandom(5);
+    const numbers = [0, -0, 1, -1, 9, 10, 11, 99, 100, 999, 1000, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 31, -(2 ** 31), 2 ** 32 + 1];
+    for (let digits = 1; digits <= 15; digits++) numbers.push(10 ** digits - 1, 10 ** digits, -(10 ** digits));
+    for (let i = 0; i < 5000; i++) numbers.push(Math.floor((random() - 0.5) * 2 * Number.MAX_SAFE_INTEGER * 10 ** -Math.floor(random() * 16)));
+    const writer = new ByteWriter(64);
+    for (const n of numbers) {
+      expect(Number.isSafeInteger(n)).toBe(true);
+      writer.reserve(17);
+      writer.integer(n);
+      expect(decode(writer.take())).toBe(String(n));
+    }
+  });
+
+  it('encodes text as TextEncoder does (utf8, ByteWriter.text)', () => {
+    const texts = ['', 'plain', 'é', 'aé', 'Réunion – 会议 🎧', '🎧', 'a\ud800b', '\udc00', 'x'.repeat(300) + 'ü'];
+    const writer = new ByteWriter(16);
+    for (const text of texts) {
+      const expected = new TextEncoder().encode(text);
+      expect(utf8(text)).toEqual(expected);
+      writer.reserve(3 * text.length);
+      writer.text(text);
+      expect(writer.take()).toEqual(expected);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { statsDelta, applyStatsDelta, StatsReplay, DELTA_TIMESTAMP_KEY, type StatsSample, type StatsDelta } from '../../src/core/stats-delta';
+import { statsDelta, applyStatsDelta, CurrentStats, StatsReplay, DELTA_TIMESTAMP_KEY, type StatsSample, type StatsDelta } from '../../src/core/stats-delta';
 import { rtcstatsDecompress, whyNoDelta, type Report, type Sample } from './support/rtcstats-reader';
 import { ANYTHING, deepCopy, isPlain, randomSequence, type GenOptions, type JsonSample } from './support/random-stats';
 
@@ -763,6 +763,36 @@ describe('StatsReplay', () => {
         sender = next;
         steps++;
       }
+    }
+    expect(steps).toBeGreaterThanOrEqual(3000);
+    expect(fullSteps).toBeGreaterThan(steps * 0.1);
+  });
+});
+
+describe('CurrentStats', () => {
+  it('gives the samples applyStatsDelta gives (key order included), over random sequences with complete samples between deltas', () => {
+    let steps = 0;
+    let fullSteps = 0;
+    for (const [seed, opts] of SEQUENCES) {
+      const current = new CurrentStats();
+      let expected: StatsSample | undefined;
+      let sender: JsonSample | undefined;
+      const messages: [StatsSample | StatsDelta, string][] = [];
+      for (const [prev, next] of randomSequence(seed, STEPS_PER_SEED, opts)) {
+        if (sender === undefined) sender = prev;
+        const d = statsDelta(sender, next);
+        const message = deepCopy(d ?? next) as StatsSample | StatsDelta;
+        messages.push([message, JSON.stringify(message)]);
+        const got = current.add(message, d === null);
+        expected = d === null ? next : applyStatsDelta(expected, message as StatsDelta);
+        if (d === null) fullSteps++;
+        // JSON text: the same reports, properties and order (the order fixes the order of the CSV's rows)
+        if (JSON.stringify(got) !== JSON.stringify(expected)) expect({ seed, steps, got }).toEqual({ seed, steps, got: expected });
+        sender = next;
+        steps++;
+      }
+      // the stored events are not changed by the samples changed in place after them
+      for (const [message, text] of messages) expect(JSON.stringify(message)).toBe(text);
     }
     expect(steps).toBeGreaterThanOrEqual(3000);
     expect(fullSteps).toBeGreaterThan(steps * 0.1);
