@@ -29,6 +29,7 @@ export async function runBenchPage<T>(page: BenchPage): Promise<T> {
       bundle: true,
       format: 'esm',
       outdir: dir,
+      entryNames: '[name]', // flat: the page names its workers by file name
       jsx: 'automatic',
       jsxImportSource: 'preact',
       logLevel: 'warning',
