@@ -256,22 +256,55 @@ class SeriesValues {
     this.others.push(value);
   }
 
-  /**
-   * JSON.stringify of the values as a list (a list of numbers from the
-   * Float64Array holds them unboxed; filled by a loop, which is faster than
-   * Array.from and its iterator).
-   */
+  /** JSON.stringify of the values as a list. */
   json(): string {
-    if (this.others !== null) return JSON.stringify(this.others);
-    const list: number[] = [];
-    for (let i = 0; i < this.count; i++) list.push(this.numbers[i]!);
-    return JSON.stringify(list);
+    return this.text(false);
   }
 
-  /** JSON.stringify(json()): a list of numbers has no character that a JSON string escapes. */
+  /** JSON.stringify(json()), without making json() first. */
   jsonString(): string {
-    return this.others === null ? `"${this.json()}"` : JSON.stringify(this.json());
+    return `"${this.text(true)}"`;
   }
+
+  /**
+   * The values' list as JSON text; `escaped`: as it reads inside a JSON
+   * string. A run of one value (a property that does not change: most values
+   * of a long session) is written once and repeated; the values between runs
+   * by JSON.stringify, which writes numbers faster than String() does.
+   */
+  private text(escaped: boolean): string {
+    const values = this.others ?? this.numbers;
+    const count = this.others?.length ?? this.count;
+    escaped &&= values === this.others; // numbers have no character to escape
+    const parts: string[] = [];
+    let written = 0;
+    for (let i = 0; i < count; ) {
+      const value = values[i];
+      let end = i + 1;
+      while (end < count && values[end] === value) end++;
+      if (end - i >= MIN_RUN) {
+        if (written < i) parts.push(listText(values, written, i, escaped));
+        const element = listText(values, i, i + 1, escaped);
+        parts.push(`${element},`.repeat(end - i - 1) + element);
+        written = end;
+      }
+      i = end;
+    }
+    if (written < count) parts.push(listText(values, written, count, escaped));
+    return `[${parts.join(',')}]`;
+  }
+}
+
+/** Runs of a value at least this long are written once and repeated. */
+const MIN_RUN = 8;
+
+/** JSON text of values[from..to) as list items (without the brackets); `escaped`: as inside a JSON string. */
+function listText(values: ArrayLike<unknown>, from: number, to: number, escaped: boolean): string {
+  const list: unknown[] = [];
+  for (let i = from; i < to; i++) list.push(values[i]);
+  const text = JSON.stringify(list);
+  // a JSON string escapes each character on its own: the items' escaped text is the escaped list's
+  return (escaped ? JSON.stringify(text).slice(2, -2) : text.slice(1, -1));
 }
 
 const iso = (ms: number): string => {

@@ -7,6 +7,8 @@ import { CALCULATORS, exportInternals, userAgentData, updateLogValue } from '../
 import type { SessionRecord } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
+import { exportPieces } from '../../src/core/export';
+import { seededRandom } from '../../src/core/random';
 
 const T = 1758602115000;
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/147.0.7727.138 Safari/537.36';
@@ -337,6 +339,36 @@ describe('exportInternals: values text', () => {
     const out = JSON.parse(exportInternals({ session: session(), events })) as { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
     const stats = out.PeerConnections['1-1']!.stats;
     xs.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
+  });
+
+  it('writes runs of one value (written once and repeated) as JSON.stringify does, in the whole text and in pieces', () => {
+    const random = seededRandom(7);
+    const pick = <V>(list: V[]): V => list[Math.floor(random() * list.length)]!;
+    const odd = ['say "hi"', 'back\\slash', 'line\nbreak', 'é\u2028😀', '\ud800', '', 'plain'];
+    const oneValue = (): unknown =>
+      pick([() => Math.floor(random() * 5), () => random() * 1e6, () => pick([NaN, Infinity, -0, 1e21]), () => pick(odd), () => pick([null, true, { a: '"' }])])();
+    // per property: runs of random length (1 to 20) of one value; some properties numbers only
+    const lists: unknown[][] = [];
+    for (let k = 0; k < 12; k++) {
+      const list: unknown[] = [];
+      const numbersOnly = k % 2 === 0;
+      while (list.length < 120) {
+        const value = numbersOnly ? pick([0, 1.5, random() * 100, Math.round(random() * 3)]) : oneValue();
+        for (let n = 1 + Math.floor(random() * 20); n > 0; n--) list.push(value);
+      }
+      lists.push(list.slice(0, 120));
+    }
+    const events: StoredEvent[] = lists[0]!.map((_, i) => {
+      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
+      lists.forEach((list, k) => (report[`p${k}`] = list[i]));
+      return { sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true };
+    });
+    const dump: SessionDump = { session: session(), events };
+    type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
+    for (const text of [exportInternals(dump), [...exportPieces(dump, 'internals')].join('')]) {
+      const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
+      lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
+    }
   });
 });
 
