@@ -22,7 +22,7 @@
 
 import type { SessionDump } from './dump';
 import type { ConnectionInfo, SessionRecord } from './session';
-import { StatsReplay, type StatsDelta, type StatsReport, type StatsSample } from './stats-delta';
+import { DELTA_TIMESTAMP_KEY, isPlainObject, type StatsDelta, type StatsReport, type StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
 import { METRICS } from './metrics';
 
@@ -79,7 +79,10 @@ interface Calculator {
   name: string;
   /** the property the metric belongs to: it is computed only for reports that have it */
   origin: string;
-  compute(prev: Report | undefined, cur: Report, sample: StatsSample): unknown;
+  /** every property of the reports that compute reads (it is given only those, and the timestamp) */
+  reads: readonly string[];
+  /** `reportOf`: the current report of another id (the codec a report names) */
+  compute(prev: Report | undefined, cur: Report, reportOf: (id: string) => Report | undefined): unknown;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -89,7 +92,8 @@ const finite = (x: number | undefined): number | undefined => (x !== undefined &
 function chromeMetric(type: string, name: string): Calculator {
   const m = METRICS.find((d) => d.chrome && d.name === name && d.statsTypes.includes(type));
   if (!m) throw new Error(`no metric ${name} for ${type}`);
-  return { name: m.name, origin: m.origin, compute: (prev, cur) => m.compute(prev, cur) };
+  // Chrome's metrics read the timestamp and the counters they take deltas of, nothing else
+  return { name: m.name, origin: m.origin, reads: m.counters, compute: (prev, cur) => m.compute(prev, cur) };
 }
 
 /** `[a-b-c]`: a − b − c of the current report (integers, as Chrome's parseInt). */
@@ -97,6 +101,7 @@ function difference(a: string, ...others: string[]): Calculator {
   return {
     name: `[${[a, ...others].join('-')}]`,
     origin: a,
+    reads: [a, ...others],
     compute(_prev, cur) {
       const int = (v: unknown) => parseInt(String(v), 10);
       return finite(others.reduce((acc, o) => acc - int(cur[o]), int(cur[a])));
@@ -108,8 +113,9 @@ function difference(a: string, ...others: string[]): Calculator {
 const codec: Calculator = {
   name: '[codec]',
   origin: 'codecId',
-  compute(_prev, cur, sample) {
-    const c = typeof cur.codecId === 'string' ? sample[cur.codecId] : undefined;
+  reads: ['codecId'],
+  compute(_prev, cur, reportOf) {
+    const c = typeof cur.codecId === 'string' ? reportOf(cur.codecId) : undefined;
     if (!c || typeof c.mimeType !== 'string') return undefined;
     const fmtp = c.sdpFmtpLine ? `, ${String(c.sdpFmtpLine)}` : '';
     return `${c.mimeType.slice(c.mimeType.indexOf('/') + 1)} (${String(c.payloadType)}${fmtp})`;
@@ -138,6 +144,7 @@ function date(metric: string): Calculator {
   return {
     name: `[${metric}]`,
     origin: metric,
+    reads: [metric],
     compute(_prev, cur) {
       return localeText(num(cur[metric]));
     },
@@ -341,110 +348,256 @@ export function chromeReportOrder(sample: StatsSample): string[] {
 /** Builds the `stats` object of one connection from its complete samples, in order. */
 export function statsSeries(samples: Iterable<{ sample: StatsSample; time: number }>): Record<string, InternalsSeries> {
   const builder = new StatsSeriesBuilder();
-  for (const { sample, time } of samples) builder.add(sample, time);
+  for (const { sample, time } of samples) builder.add(sample, true, time);
   return builder.result();
 }
 
-/** Per stats id: its series by name, and the series of its current property names and calculators. */
+/**
+ * Every property any calculator reads, undefined: copied for the inputs of
+ * each report (one shape for all, so that a report whose type changes still
+ * has what the new type's calculators read of it). Made by JSON.parse, which
+ * makes objects of many keys in V8's fast form: its copies are fast too.
+ */
+const INPUTS: StatsReport = (() => {
+  const names = new Set(['timestamp', ...Object.values(CALCULATORS).flatMap((list) => list.flatMap((c) => c.reads))]);
+  const inputs = JSON.parse(JSON.stringify(Object.fromEntries([...names].map((n) => [n, null])))) as StatsReport;
+  for (const n of names) inputs[n] = undefined;
+  return inputs;
+})();
+
+/**
+ * Per stats id: its series, and its current report as columns (a value per
+ * property): a delta changes only the values it has, and the series are
+ * written from the columns without a report object for every sample.
+ */
 interface IdState {
+  id: string;
   series: Map<string, Series>;
-  /** the report's keys as last seen; `names` and `slots` are worked out again when they change */
-  keys: string[];
-  /** the property names in Chrome's (sorted) order, without id and timestamp */
+  /** the report's property names in Chrome's (sorted) order, without id and timestamp */
   names: string[];
+  slotOf: Map<string, number>;
+  /** the current value of each of `names` */
+  values: unknown[];
+  /** the indexes in `names` of the properties a calculator reads */
+  reads: number[];
+  timestamp: unknown;
   /** the series of each of `names`, once it has a value */
   slots: (Series | undefined)[];
   /** the stats type `derived` belongs to */
   type: string;
   /** the series of each calculator of that type, once it has a value */
   derived: (Series | undefined)[];
-  /**
-   * The indexes of the calculators whose origin the report has, and the keys
-   * they were found for: the keys change rarely, and testing each origin of
-   * each report of each sample was a good part of the export's time.
-   */
-  computed: number[];
-  computedFor: string[] | undefined;
+  /** the indexes of the calculators whose origin the report has; undefined when the names or the type changed */
+  computed: number[] | undefined;
+  /** the properties the calculators read (INPUTS) as of sample `inputsAt` */
+  inputs: StatsReport | undefined;
+  inputsAt: number;
   timestamps: Series | undefined;
 }
 
 /**
- * The `stats` object of one connection, fed its complete samples in order
- * (each sample is read when added; only the previous one is kept, for the
- * derived series).
+ * The `stats` object of one connection, fed its getStats values in order:
+ * complete samples, or deltas (stats-delta.ts) on the sample before.
  */
 export class StatsSeriesBuilder {
+  /** every id seen, with its series */
   private readonly ids = new Map<string, IdState>();
+  /** the ids of the current sample */
+  private readonly current = new Map<string, IdState>();
   /** every series, in the order Chrome creates them */
   private readonly all: { key: string; series: Series }[] = [];
-  private previous: StatsSample | undefined;
-  /** the sample chromeReportOrder last ran on, and its result */
-  private ordered: unknown[] | undefined;
-  private order: string[] = [];
+  /** the current ids in Chrome's order (chromeReportOrder); undefined when an id, type, mid or encodingIndex changed */
+  private order: IdState[] | undefined;
+  private samples = 0;
 
-  add(sample: StatsSample, sampleTime: number): void {
-    if (!this.ordered || !sameReportOrder(this.ordered, sample)) {
-      this.order = chromeReportOrder(sample);
-      this.ordered = orderInputs(sample);
+  /** The next getStats value: a complete sample when `full`, else a delta; `sampleTime` stands in for a missing report timestamp. */
+  add(value: StatsSample | StatsDelta, full: boolean, sampleTime: number): void {
+    this.samples++;
+    if (full) this.replace(value as StatsSample);
+    else this.apply(value as StatsDelta);
+    this.order ??= chromeReportOrder(this.orderView()).map((id) => this.current.get(id)!);
+    for (const state of this.order) this.write(state, sampleTime);
+  }
+
+  private replace(sample: StatsSample): void {
+    for (const [id, state] of this.current) {
+      this.keepInputs(state); // the report's type may change
+      if (!Object.prototype.hasOwnProperty.call(sample, id)) this.current.delete(id);
     }
-    for (const id of this.order) {
-      const report = sample[id]!;
-      let state = this.ids.get(id);
-      if (!state) {
-        state = { series: new Map(), keys: [], names: [], slots: [], type: '', derived: [], computed: [], computedFor: undefined, timestamps: undefined };
-        this.ids.set(id, state);
+    for (const id in sample) {
+      const report = { ...sample[id] };
+      const state = this.stateOf(id);
+      const names = Object.keys(report).filter((n) => n !== 'id' && n !== 'timestamp').sort();
+      if (names.join('\u0000') !== state.names.join('\u0000')) this.setNames(state, names);
+      for (let i = 0; i < names.length; i++) state.values[i] = report[names[i]!];
+      state.timestamp = report.timestamp;
+      this.current.set(id, state);
+    }
+    this.order = undefined;
+  }
+
+  /** The delta read as applyStatsDelta reads it. */
+  private apply(delta: StatsDelta): void {
+    const timestamp = delta[DELTA_TIMESTAMP_KEY];
+    for (const [id, state] of this.current) {
+      const change = delta[id];
+      if (change === null) {
+        this.current.delete(id);
+        this.order = undefined;
+      } else {
+        this.merge(state, isPlainObject(change) ? change : undefined, timestamp);
       }
-      if (!hasKeys(report, state.keys)) {
-        state.keys = Object.keys(report);
-        state.names = state.keys.filter((n) => n !== 'id' && n !== 'timestamp').sort();
-        state.slots = state.names.map((n) => state!.series.get(n));
+    }
+    for (const id in delta) {
+      const change = delta[id];
+      if (id === DELTA_TIMESTAMP_KEY || this.current.has(id) || !isPlainObject(change)) continue;
+      const state = this.stateOf(id);
+      this.setNames(state, []);
+      state.timestamp = undefined;
+      this.merge(state, change, timestamp);
+      this.current.set(id, state);
+      this.order = undefined;
+    }
+  }
+
+  /** mergeReportDelta on the columns. */
+  private merge(state: IdState, change: StatsReport | undefined, timestamp: unknown): void {
+    if (change) {
+      if ('type' in change) this.keepInputs(state);
+      for (const name in change) {
+        const value = change[name];
+        if (name === 'timestamp') {
+          state.timestamp = value;
+          continue;
+        }
+        if (name === 'id') continue;
+        if (name === 'type' || name === 'mid' || name === 'encodingIndex') this.order = undefined;
+        let slot = state.slotOf.get(name);
+        if (slot === undefined) {
+          this.setNames(state, [...state.names, name].sort());
+          slot = state.slotOf.get(name)!;
+        }
+        const old = state.values[slot];
+        state.values[slot] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
       }
-      const type = typeof report.type === 'string' ? report.type : '';
-      const time = typeof report.timestamp === 'number' ? report.timestamp : sampleTime;
-      const { names, slots } = state;
-      for (let i = 0; i < names.length; i++) {
-        const value = report[names[i]!];
+    }
+    if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) state.timestamp = timestamp;
+  }
+
+  /**
+   * Before a report changes type: its inputs as of the previous sample, which
+   * the calculators of the new type take as the previous report, are kept
+   * (they are made only for types with calculators).
+   */
+  private keepInputs(state: IdState): void {
+    if (state.inputsAt !== this.samples - 1) {
+      state.inputs = this.inputsOf(state);
+      state.inputsAt = this.samples - 1;
+    }
+  }
+
+  private stateOf(id: string): IdState {
+    let state = this.ids.get(id);
+    if (!state) {
+      state = {
+        id, series: new Map(), names: [], slotOf: new Map(), values: [], reads: [], timestamp: undefined, slots: [],
+        type: '', derived: [], computed: undefined, inputs: undefined, inputsAt: -1, timestamps: undefined,
+      };
+      this.ids.set(id, state);
+    }
+    return state;
+  }
+
+  /** Gives the report the property `names` (sorted), keeping the values of those it had. */
+  private setNames(state: IdState, names: string[]): void {
+    const old = state.values;
+    const oldSlot = state.slotOf;
+    state.names = names;
+    state.slotOf = new Map(names.map((n, i) => [n, i]));
+    state.values = names.map((n) => (oldSlot.has(n) ? old[oldSlot.get(n)!] : undefined));
+    state.slots = names.map((n) => state.series.get(n));
+    state.reads = names.flatMap((n, i) => (n in INPUTS ? [i] : []));
+    state.computed = undefined;
+  }
+
+  private value(state: IdState, name: string): unknown {
+    const slot = state.slotOf.get(name);
+    return slot === undefined ? undefined : state.values[slot];
+  }
+
+  /** What chromeReportOrder reads of the current sample. */
+  private orderView(): StatsSample {
+    const view = Object.create(null) as StatsSample;
+    for (const [id, state] of this.current) {
+      view[id] = { type: this.value(state, 'type'), mid: this.value(state, 'mid'), encodingIndex: this.value(state, 'encodingIndex') };
+    }
+    return view;
+  }
+
+  /** The current report of an id as an object (for the codec a report names). */
+  private readonly reportOf = (id: string): StatsReport | undefined => {
+    const state = this.current.get(id);
+    if (!state) return undefined;
+    const report: StatsReport = { timestamp: state.timestamp };
+    state.names.forEach((n, i) => (report[n] = state.values[i]));
+    return report;
+  };
+
+  private inputsOf(state: IdState): StatsReport {
+    const inputs = { ...INPUTS };
+    inputs.timestamp = state.timestamp;
+    const { names, values } = state;
+    for (const i of state.reads) inputs[names[i]!] = values[i];
+    return inputs;
+  }
+
+  /** Adds the report's values of this sample to its series. */
+  private write(state: IdState, sampleTime: number): void {
+    const typeValue = this.value(state, 'type');
+    const type = typeof typeValue === 'string' ? typeValue : '';
+    const time = typeof state.timestamp === 'number' ? state.timestamp : sampleTime;
+    const { names, values, slots } = state;
+    for (let i = 0; i < names.length; i++) {
+      const value = values[i];
+      if (value === undefined) continue;
+      const s = (slots[i] ??= this.series(state, names[i]!, type, time));
+      s.end = time;
+      s.values.push(value);
+    }
+    const calculators = CALCULATORS[type];
+    if (calculators) {
+      if (state.type !== type) {
+        state.type = type;
+        state.derived = calculators.map((c) => state.series.get(c.name));
+        state.computed = undefined;
+      }
+      // the calculators whose origin the report has: the names change rarely
+      state.computed ??= calculators.flatMap((c, i) => (state.slotOf.has(c.origin) ? [i] : []));
+      const prev = state.inputsAt === this.samples - 1 ? state.inputs : undefined;
+      const cur = this.inputsOf(state);
+      state.inputs = cur;
+      state.inputsAt = this.samples;
+      for (const i of state.computed) {
+        const c = calculators[i]!;
+        const value = c.compute(prev, cur, this.reportOf);
         if (value === undefined) continue;
-        const s = (slots[i] ??= this.series(id, state, names[i]!, type, time));
+        const s = (state.derived[i] ??= this.series(state, c.name, type, time));
         s.end = time;
         s.values.push(value);
       }
-      const calculators = CALCULATORS[type];
-      if (calculators) {
-        if (state.type !== type) {
-          state.type = type;
-          state.derived = calculators.map((c) => state!.series.get(c.name));
-          state.computedFor = undefined;
-        }
-        if (state.computedFor !== state.keys) {
-          state.computedFor = state.keys;
-          state.computed = [];
-          for (let i = 0; i < calculators.length; i++) if (calculators[i]!.origin in report) state.computed.push(i);
-        }
-        const prev = this.previous?.[id];
-        for (const i of state.computed) {
-          const c = calculators[i]!;
-          const value = c.compute(prev, report, sample);
-          if (value === undefined) continue;
-          const s = (state.derived[i] ??= this.series(id, state, c.name, type, time));
-          s.end = time;
-          s.values.push(value);
-        }
-      }
-      const s = (state.timestamps ??= this.series(id, state, 'timestamp', type, time));
-      s.end = time;
-      s.values.push(time);
     }
-    this.previous = sample;
+    const s = (state.timestamps ??= this.series(state, 'timestamp', type, time));
+    s.end = time;
+    s.values.push(time);
   }
 
   /** The series of a name, made when it gets its first value (at `time`). */
-  private series(id: string, state: IdState, name: string, type: string, time: number): Series {
+  private series(state: IdState, name: string, type: string, time: number): Series {
     let s = state.series.get(name);
     if (!s) {
       s = { type, start: time, end: time, values: new SeriesValues() };
       state.series.set(name, s);
-      this.all.push({ key: `${id}-${name}`, series: s });
+      this.all.push({ key: `${state.id}-${name}`, series: s });
     }
     return s;
   }
@@ -469,40 +622,6 @@ export class StatsSeriesBuilder {
     }
     yield separator === '{' ? '{}' : '}';
   }
-}
-
-/** Whether the report's keys are `keys`, in that order (for...in: no array made for every report of every sample). */
-function hasKeys(report: StatsReport, keys: string[]): boolean {
-  let i = 0;
-  for (const k in report) if (keys[i++] !== k) return false;
-  return i === keys.length;
-}
-
-/**
- * What chromeReportOrder reads of a sample: per report its id, type, mid and
- * encodingIndex. Kept instead of the sample, whose reports may be changed in
- * place later (StatsReplay).
- */
-function orderInputs(sample: StatsSample): unknown[] {
-  const out: unknown[] = [];
-  for (const id in sample) {
-    const r = sample[id]!;
-    out.push(id, r.type, r.mid, r.encodingIndex);
-  }
-  return out;
-}
-
-/** Whether chromeReportOrder gives the same for `sample` as for the one `inputs` were read from: the same ids in the same order, their types, and mid / encodingIndex of outbound-rtp. */
-function sameReportOrder(inputs: unknown[], sample: StatsSample): boolean {
-  let i = 0;
-  for (const id in sample) {
-    if (inputs[i] !== id) return false;
-    const r = sample[id]!;
-    if (inputs[i + 1] !== r.type) return false;
-    if (r.type === 'outbound-rtp' && (inputs[i + 2] !== r.mid || inputs[i + 3] !== r.encodingIndex)) return false;
-    i += 4;
-  }
-  return i === inputs.length;
 }
 
 // ---------------------------------------------------------------------------
@@ -726,13 +845,12 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
     if (list) list.push(e);
     else perPc.set(e.pc, [e]);
   }
-  // each connection's samples rebuilt from its deltas as completeStatsSamples does, without a copy of every report of every sample
-  const builders = new Map<string, { replay: StatsReplay; builder: StatsSeriesBuilder }>();
+  const builders = new Map<string, StatsSeriesBuilder>();
   for (const event of ordered) {
     if (event.method !== 'getStats' || event.pc === null) continue;
-    let pc = builders.get(event.pc);
-    if (!pc) builders.set(event.pc, (pc = { replay: new StatsReplay(), builder: new StatsSeriesBuilder() }));
-    pc.builder.add(pc.replay.add(event.value as StatsSample | StatsDelta, Boolean(event.full)), event.t);
+    let builder = builders.get(event.pc);
+    if (!builder) builders.set(event.pc, (builder = new StatsSeriesBuilder()));
+    builder.add(event.value as StatsSample | StatsDelta, Boolean(event.full), event.t);
   }
 
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
@@ -750,7 +868,7 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
       updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
     }
     const series: Record<string, InternalsSeries> = {};
-    const builder = builders.get(id)?.builder;
+    const builder = builders.get(id);
     if (builder) stats.set(series, builder);
     // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
     PeerConnections[key] = {

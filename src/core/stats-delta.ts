@@ -19,7 +19,7 @@ export type StatsDelta = { [id: string]: StatsReport | null | number };
 /** Key of the collapsed common timestamp in a delta (rtcstats' compressed name for `timestamp`). */
 export const DELTA_TIMESTAMP_KEY = 't';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -143,58 +143,6 @@ export function mergeReportDelta(target: StatsReport, change: StatsReport | unde
   }
   if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) target.timestamp = timestamp;
   return target;
-}
-
-/**
- * The complete samples of one stream of deltas, as completeStatsSamples
- * gives them, for a reader that needs only the current sample and the one
- * before it (and keeps neither): each report has two copies that take
- * turns, the older one brought up to date by replaying the change it missed
- * and then the new one. No report is copied for every sample.
- */
-export class StatsReplay {
-  /** the current sample (undefined before the first) */
-  current: StatsSample | undefined;
-  /** the sample before it; its reports are changed by the next add() */
-  previous: StatsSample | undefined;
-  /** per id: the change that turned its copy in `previous` into the one in `current`, or null when that copy must be copied afresh */
-  private readonly missed = new Map<string, { change: StatsReport | undefined; timestamp: unknown } | null>();
-
-  /** The next getStats value (a complete sample when `full`); returns the new current sample. */
-  add(value: StatsSample | StatsDelta, full: boolean): StatsSample {
-    const older = this.previous;
-    const base = this.current ?? {};
-    const out: StatsSample = {};
-    if (full) {
-      for (const id in value) {
-        out[id] = { ...(value as StatsSample)[id] };
-        this.missed.set(id, null);
-      }
-    } else {
-      const delta = value as StatsDelta;
-      const timestamp = delta[DELTA_TIMESTAMP_KEY];
-      for (const id in base) {
-        const change = delta[id];
-        if (change === null) continue;
-        const own = isPlainObject(change) ? change : undefined;
-        const missed = this.missed.get(id);
-        let report = older?.[id];
-        if (report === undefined || !missed) report = { ...base[id] };
-        else mergeReportDelta(report, missed.change, missed.timestamp);
-        out[id] = mergeReportDelta(report, own, timestamp);
-        this.missed.set(id, { change: own, timestamp });
-      }
-      for (const id in delta) {
-        const change = delta[id];
-        if (id === DELTA_TIMESTAMP_KEY || id in base || !isPlainObject(change)) continue;
-        out[id] = mergeReportDelta({}, change, timestamp);
-        this.missed.set(id, null);
-      }
-    }
-    this.previous = this.current;
-    this.current = out;
-    return out;
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { statsDelta, applyStatsDelta, CurrentStats, StatsReplay, DELTA_TIMESTAMP_KEY, type StatsSample, type StatsDelta } from '../../src/core/stats-delta';
+import { statsDelta, applyStatsDelta, CurrentStats, DELTA_TIMESTAMP_KEY, type StatsSample, type StatsDelta } from '../../src/core/stats-delta';
 import { rtcstatsDecompress, whyNoDelta, type Report, type Sample } from './support/rtcstats-reader';
 import { ANYTHING, deepCopy, isPlain, randomSequence, type GenOptions, type JsonSample } from './support/random-stats';
 
@@ -736,39 +736,6 @@ describe('statsDelta / applyStatsDelta on random sequences', () => {
     expect(steps).toBeGreaterThanOrEqual(3000);
   });
 });
-
-describe('StatsReplay', () => {
-  it('gives the samples applyStatsDelta gives (key order included) and the one before, over random sequences with complete samples between deltas', () => {
-    let steps = 0;
-    let fullSteps = 0;
-    for (const [seed, opts] of SEQUENCES) {
-      const replay = new StatsReplay();
-      let expected: StatsSample | undefined;
-      let before: string | undefined;
-      let sender: JsonSample | undefined;
-      for (const [prev, next] of randomSequence(seed, STEPS_PER_SEED, opts)) {
-        if (sender === undefined) sender = prev;
-        const d = statsDelta(sender, next);
-        const message = deepCopy(d ?? next) as StatsSample | StatsDelta;
-        const messageText = JSON.stringify(message);
-        const got = replay.add(message, d === null);
-        expected = d === null ? next : applyStatsDelta(expected, message as StatsDelta);
-        if (d === null) fullSteps++;
-        // JSON text: the same reports, properties and order (the order fixes the order of the exports' series and rows)
-        if (JSON.stringify(got) !== JSON.stringify(expected)) expect({ seed, steps, got }).toEqual({ seed, steps, got: expected });
-        expect(JSON.stringify(replay.current)).toBe(JSON.stringify(expected));
-        expect(replay.previous === undefined ? undefined : JSON.stringify(replay.previous)).toBe(before);
-        expect(JSON.stringify(message)).toBe(messageText); // the stored event is not changed
-        before = JSON.stringify(expected);
-        sender = next;
-        steps++;
-      }
-    }
-    expect(steps).toBeGreaterThanOrEqual(3000);
-    expect(fullSteps).toBeGreaterThan(steps * 0.1);
-  });
-});
-
 describe('CurrentStats', () => {
   it('gives the samples applyStatsDelta gives (key order included), over random sequences with complete samples between deltas', () => {
     let steps = 0;
