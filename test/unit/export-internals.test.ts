@@ -7,7 +7,7 @@ import { CALCULATORS, exportInternals, userAgentData, updateLogValue } from '../
 import type { SessionRecord } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
-import { exportPieces } from '../../src/core/export';
+import { exportText } from '../../src/core/export';
 import { seededRandom } from '../../src/core/random';
 
 const T = 1758602115000;
@@ -365,7 +365,7 @@ describe('exportInternals: values text', () => {
     });
     const dump: SessionDump = { session: session(), events };
     type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
-    for (const text of [exportInternals(dump), [...exportPieces(dump, 'internals')].join('')]) {
+    for (const text of [exportInternals(dump), exportText(dump, 'internals')]) {
       const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
       lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
     }
