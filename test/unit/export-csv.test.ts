@@ -1,7 +1,7 @@
 // CSV export: one row per stats sample, report and property; RFC 4180.
 
 import { describe, it, expect } from 'vitest';
-import { ByteWriter, csvField, csvPieces, csvValue, exportCsv, utf8 } from '../../src/core/csv';
+import { ByteWriter, csvField, csvPieces, csvValue, exportCsv, isoTime, utf8 } from '../../src/core/csv';
 import { seededRandom } from '../../src/core/random';
 import type { SessionDump } from '../../src/core/dump';
 import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
@@ -238,6 +238,44 @@ describe('CSV values written as bytes', () => {
       writer.reserve(17);
       writer.integer(n);
       expect(decode(writer.take())).toBe(String(n));
+    }
+  });
+
+  it('writes any number as String(n) does (ByteWriter.number)', () => {
+    const random = seededRandom(23);
+    const numbers = [
+      0, -0, NaN, Infinity, -Infinity, Number.MAX_VALUE, Number.MIN_VALUE, -Number.MIN_VALUE, Number.EPSILON, 0.1 + 0.2, 1 / 3, -2 / 3,
+      1e-6, 1.5e-6, 9.99e-7, 1e-7, 0.000001234, 1e15 - 0.5, 1e15 + 0.5, 1e14 + 0.1, 999999999999999.9, 123456789012345.6, 99999999999999.98,
+      2 ** 53 + 2, -(2 ** 60), 1e21, 1.5e300, 0.5, -0.5, 1.05, 2.675, 1.005, 8.325, 1758602116670.412, 1758602116670.4126, 0.000999,
+    ];
+    for (let i = 0; i < 20000; i++) {
+      const sign = random() < 0.3 ? -1 : 1;
+      // few decimals at every magnitude (most stats), and doubles of full precision
+      const decimals = Math.floor(random() * 10);
+      const whole = Math.floor(random() * 10 ** Math.floor(random() * 16));
+      numbers.push(sign * (whole + Math.floor(random() * 10 ** decimals) / 10 ** decimals));
+      numbers.push(sign * Math.floor(random() * 10 ** decimals) / 10 ** Math.floor(random() * 12));
+      numbers.push(sign * random() * 10 ** Math.floor(random() * 40 - 20));
+    }
+    const writer = new ByteWriter(64);
+    let written = '';
+    for (const n of numbers) {
+      writer.reserve(32);
+      writer.number(n);
+      written += decode(writer.take()) + ' ';
+    }
+    expect(written).toBe(numbers.map(String).join(' ') + ' ');
+  });
+
+  it('writes times as toISOString does (isoTime)', () => {
+    const random = seededRandom(3);
+    const times = [T, T + 0.9, T - 0.5, 0, -0.5, -1, -86_400_000, -1e12, 253402300799999, 253402300800000, 8.64e15, 8.64e15 + 1, -8.64e15, NaN, Infinity];
+    // increasing times across day, month and year ends, and jumps back
+    for (let t = Date.UTC(2024, 11, 31, 23, 59, 58), i = 0; i < 3000; i++) times.push((t += random() * 2000));
+    for (let i = 0; i < 3000; i++) times.push((random() - 0.3) * 1e13, Math.floor(random() * 1e9) * 86_400_000 / 1e3);
+    for (const t of times) {
+      const d = new Date(t);
+      expect(isoTime(t), String(t)).toBe(Number.isNaN(d.getTime()) ? '' : d.toISOString());
     }
   });
 
