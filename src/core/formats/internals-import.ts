@@ -202,12 +202,35 @@ export function splitSeriesKey(key: string): [string, string] | null {
 function seriesValues(raw: unknown): unknown[] | null {
   if (Array.isArray(raw)) return raw;
   if (typeof raw !== 'string') return null;
+  const repeated = repeatedValues(raw);
+  if (repeated) return repeated;
   try {
     const parsed: unknown = JSON.parse(raw);
     return Array.isArray(parsed) ? parsed : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * The list, when its text is one number, string, true, false or null written
+ * over and over (`[5,5,5]`): a property that did not change, as most of a long
+ * session's are, read once and not item by item.
+ */
+export function repeatedValues(raw: string): unknown[] | undefined {
+  const comma = raw.indexOf(',');
+  if (comma < 0 || raw.charCodeAt(0) !== 91 /* [ */) return undefined;
+  const item = raw.slice(1, comma);
+  const count = (raw.length - 1) / (item.length + 1);
+  if (!Number.isInteger(count) || !raw.endsWith(`,${item}]`) || raw !== `[${`${item},`.repeat(count - 1)}${item}]`) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(item);
+  } catch {
+    return undefined; // not one item: a string with a comma in it
+  }
+  if (typeof value === 'object' && value !== null) return undefined; // a list or object: each item its own
+  return new Array<unknown>(count).fill(value);
 }
 
 function groupSeries(stats: Record<string, unknown>, warnings: Warnings): ReportSeries[] {
