@@ -375,11 +375,18 @@ export function statsSamples(
       // made by JSON.parse, which makes objects of many keys in V8's fast form (keys added one by
       // one past a dozen give a hash table, slow to copy and to read): its copies are fast too
       const shape = JSON.parse(JSON.stringify(keys)) as StatsReport;
+      // a property with one value throughout (most are) set once, in the shape (timestamp and type are set row by row)
+      const varying: Series[] = [];
+      for (const s of props) {
+        const first = s.values[0];
+        if (s.name === 'timestamp' || s.name === 'type' || !s.values.every((v) => v === first)) varying.push(s);
+        else shape[s.name] = first;
+      }
       for (let i = 0; i < times.length; i++) {
         const row = { ...shape };
         row.timestamp = times[i]!;
         row.type = report.statsType;
-        for (const s of props) row[s.name] = s.values[i];
+        for (const s of varying) row[s.name] = s.values[i];
         rows[i] = row;
       }
     } else {
