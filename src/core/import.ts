@@ -182,11 +182,23 @@ function readAnyFormat(text: string, warnings: Warnings): { format: DumpFormat; 
   throw notKnown(`line ${first.number} is neither JSON nor "${RTCSTATS_MAGIC}"`);
 }
 
-/** 64 bits of FNV-1a (two 32-bit lanes) over the content, as hex. */
+/**
+ * 64 bits (two 32-bit lanes of multiply-xor, as FNV-1a) over the content, as
+ * hex: the same content gets the same id. Read four bytes at a time, the
+ * tail byte by byte: a byte loop over a 70 MB dump took a tenth of its import.
+ */
 function contentHash(data: Uint8Array): string {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ data.length;
-  for (let i = 0; i < data.length; i++) {
+  const words = data.length >>> 2;
+  const aligned = data.byteOffset % 4 === 0 ? data : data.slice(); // a view at an odd offset cannot be read as words
+  const view = new Uint32Array(aligned.buffer, aligned.byteOffset, words);
+  for (let i = 0; i < words; i++) {
+    const x = view[i]!;
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995);
+  }
+  for (let i = words * 4; i < data.length; i++) {
     const x = data[i]!;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x, 0x5bd1e995);

@@ -251,4 +251,19 @@ describe('importDump on the real fixtures', () => {
     expect(b.dump.session.id).toBe(a.dump.session.id);
     expect(b.dump.events).toEqual(a.dump.events);
   });
+
+  it('gives another id to content that differs in one byte, wherever it is (and at an odd offset in memory)', async () => {
+    const bytes = new Uint8Array(readFileSync(join(DIR, 'jitsi/safari-standard-stats.jsonl')));
+    const ids = new Set<string>([(await importDump(bytes)).dump.session.id]);
+    // a byte of a sample's text changed near the start, in the middle and near the end
+    for (const at of [bytes.indexOf(0x31, 200), bytes.indexOf(0x31, bytes.length >> 1), bytes.lastIndexOf(0x31)]) {
+      const changed = bytes.slice();
+      changed[at] = 0x32; // '1' → '2'
+      ids.add((await importDump(changed)).dump.session.id);
+    }
+    expect(ids.size).toBe(4);
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1); // the same bytes, not aligned to four
+    shifted.set(bytes);
+    expect((await importDump(shifted)).dump.session.id).toBe((await importDump(bytes)).dump.session.id);
+  });
 });
