@@ -206,9 +206,9 @@ export class ByteWriter {
     this.end = at;
   }
 
-  /** A copy of the bytes from `from` (a position from where()) to the end. */
-  copy(from: number): Uint8Array {
-    return this.block.slice(from, this.end);
+  /** The bytes written since `from` (a position from where()): a view, valid for good (a block is written once). */
+  since(from: number): Uint8Array {
+    return this.block.subarray(from, this.end);
   }
 
   /** The position of the next byte, for copy(); valid until the next reserve(). */
@@ -257,8 +257,8 @@ class CsvWriter {
   /** the last `time,timestamp,` written, as UTF-8 (most reports of a sample share it) */
   private lastTs = NaN;
   private time: Uint8Array = new Uint8Array(0);
-  /** where the times are written */
-  private readonly times = new ByteWriter(4096);
+  /** where the bytes kept across rows are written (times, tails): small blocks, so that a kept tail does not hold an output block */
+  private readonly kept = new ByteWriter(1 << 16);
 
   constructor(blockSize: number) {
     this.out = new ByteWriter(blockSize);
@@ -285,16 +285,23 @@ class CsvWriter {
       const ts = typeof report.timestamp === 'number' ? report.timestamp : event.t;
       if (ts !== this.lastTs) {
         this.lastTs = ts;
-        const times = this.times;
-        times.reserve(MAX_TIME_LENGTH);
-        times.text(isoTime(ts));
-        times.byte(0x2c); // ,
-        times.number(ts);
-        times.byte(0x2c);
-        this.time = times.take();
+        const kept = this.kept;
+        kept.reserve(MAX_TIME_LENGTH);
+        kept.text(isoTime(ts));
+        kept.byte(0x2c); // ,
+        kept.number(ts);
+        kept.byte(0x2c);
+        this.time = kept.take();
       }
       this.rows(report, rows);
     }
+  }
+
+  /** A copy of `bytes` that stays. */
+  private keep(bytes: Uint8Array): Uint8Array {
+    this.kept.reserve(bytes.length);
+    this.kept.bytes(bytes);
+    return this.kept.take();
   }
 
   /** A report's rows: the time, then the head and the value's cell, or the rest of the row as cached. */
@@ -328,7 +335,7 @@ class CsvWriter {
         else out.text(text);
         out.crlf();
         // the rest of the row is kept once the value has come twice: a value that changes every time is never copied
-        tails[i] = value === values[i] ? out.copy(from) : null;
+        tails[i] = value === values[i] ? this.keep(out.since(from)) : null;
         values[i] = value;
       }
     }
