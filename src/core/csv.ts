@@ -122,7 +122,12 @@ export class ByteWriter {
   /** Makes room for `bytes` more bytes in the block, moving the current piece to a new block if need be. */
   reserve(bytes: number): void {
     if (this.end + bytes <= this.block.length) return;
-    const block = new Uint8Array(Math.max(this.blockSize, 2 * (this.length + bytes)));
+    this.moveTo(Math.max(this.blockSize, 2 * (this.length + bytes)));
+  }
+
+  /** Moves the current piece to a new block of `size` bytes (at least the piece's). */
+  moveTo(size: number): void {
+    const block = new Uint8Array(Math.max(size, this.length));
     block.set(this.block.subarray(this.start, this.end));
     this.end -= this.start;
     this.start = 0;
@@ -267,9 +272,8 @@ class CsvWriter {
     this.out.bytes(header);
   }
 
-  /** The rows of one getStats event. */
-  event(event: StoredEvent): void {
-    if (event.method !== 'getStats' || event.pc === null) return;
+  /** The rows of one getStats event of a connection. */
+  sample(event: StoredEvent & { pc: string }): void {
     const pc = event.pc;
     let connection = this.connections.get(pc);
     if (!connection) this.connections.set(pc, (connection = { stats: new CurrentStats(), reports: new Map() }));
@@ -360,16 +364,35 @@ function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string,
  * JavaScript engine makes. Written as bytes, not strings then encoded: 4
  * million rows of which most parts are the same from one sample to the
  * next, kept as bytes (the time, the columns and property name, the cell
- * of a value until it changes) and copied.
+ * of a value until it changes) and copied. `keptWhole`: the caller keeps
+ * every piece and joins them (exportDump without gzip).
  */
-export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20): Generator<Uint8Array<ArrayBuffer>> {
+export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, keptWhole = false): Generator<Uint8Array<ArrayBuffer>> {
   // blocks of 16 pieces: few enough for the garbage collector, small enough for a short CSV
   const writer = new CsvWriter(16 * pieceBytes);
+  let samples = 0;
+  let sized = !keptWhole;
   for (const event of orderEvents(dump.events)) {
-    writer.event(event);
-    if (writer.out.length >= pieceBytes) yield writer.out.take();
+    if (!isSample(event)) continue;
+    writer.sample(event);
+    samples++;
+    if (writer.out.length < pieceBytes) continue;
+    if (!sized) {
+      // The pieces are to be kept and joined (keptWhole): before the first one leaves, the rows go
+      // to one block for the whole CSV as the rows so far tell (and a quarter more), so that the
+      // pieces are consecutive views that join without a copy (concatBytes). Copying the CSV once
+      // more into new memory cost as much as a third of writing it.
+      sized = true;
+      const total = dump.events.filter(isSample).length;
+      writer.out.moveTo(Math.ceil(1.25 * (writer.out.length / samples) * total) + pieceBytes);
+    }
+    yield writer.out.take();
   }
   if (writer.out.length > 0) yield writer.out.take();
+}
+
+function isSample(event: StoredEvent): event is StoredEvent & { pc: string } {
+  return event.method === 'getStats' && event.pc !== null;
 }
 
 function sameKeys(a: string[], b: string[]): boolean {

@@ -34,23 +34,24 @@ const PIECE_SIZE = 1 << 16;
  * The UTF-8 of a format in pieces of about PIECE_SIZE bytes. The JSON formats
  * are written as text (PIECE_SIZE characters) and encoded piece by piece; the
  * CSV, mostly the same bytes again and again, is written as bytes directly.
+ * `keptWhole`: the caller keeps every piece to join them (see csvPieces).
  */
-export function exportPieces(dump: SessionDump, format: ExportFormat): Iterable<Uint8Array<ArrayBuffer>> {
+export function exportPieces(dump: SessionDump, format: ExportFormat, keptWhole = false): Iterable<Uint8Array<ArrayBuffer>> {
   switch (format) {
     case 'rtcstats':
       return encoded(rtcstatsPieces(dump.session, dump.events, PIECE_SIZE));
     case 'internals':
       return encoded(internalsPieces(dump, PIECE_SIZE));
     case 'csv':
-      return csvPieces(dump, PIECE_SIZE);
+      return csvPieces(dump, PIECE_SIZE, keptWhole);
     default:
       throw new Error(`unknown export format ${String(format as unknown)}`);
   }
 }
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
-  const pieces = exportPieces(dump, format);
-  return options.gzip ? (options.codec ?? webStreamsGzip).gzip(pieces) : concatBytes([...pieces]);
+  if (options.gzip) return (options.codec ?? webStreamsGzip).gzip(exportPieces(dump, format));
+  return concatBytes([...exportPieces(dump, format, true)]);
 }
 
 function* encoded(pieces: Iterable<string>): Generator<Uint8Array<ArrayBuffer>> {

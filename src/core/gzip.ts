@@ -29,9 +29,15 @@ export function isTruncation(e: unknown): boolean {
   return /unexpected end|truncat|Z_BUF_ERROR|end of (the )?(stream|input|data)/i.test(what);
 }
 
+/** The parts joined; parts that are consecutive views of one buffer are joined as one view, without a copy. */
 export function concatBytes(parts: Uint8Array[]): Uint8Array {
   let length = 0;
-  for (const part of parts) length += part.length;
+  let consecutive = parts.length > 0;
+  for (const part of parts) {
+    consecutive &&= part.buffer === parts[0]!.buffer && part.byteOffset === parts[0]!.byteOffset + length;
+    length += part.length;
+  }
+  if (consecutive) return new Uint8Array(parts[0]!.buffer, parts[0]!.byteOffset, length);
   const out = new Uint8Array(length);
   let offset = 0;
   for (const part of parts) {

@@ -167,6 +167,45 @@ describe('exportCsv over many samples', () => {
   });
 });
 
+describe('csvPieces for a caller that keeps them all', () => {
+  /** getStats of 3 connections with `reports(i)` reports each at sample i, as the capture stores them */
+  function growing(samples: number, reports: (i: number) => number): SessionDump {
+    const events: StoredEvent[] = [];
+    const last = new Map<string, StatsSample>();
+    for (let i = 0; i < samples; i++) {
+      for (let c = 0; c < 3; c++) {
+        const pc = `PC_${c}`;
+        const sample: StatsSample = {};
+        for (let r = 0; r < reports(i); r++) {
+          sample[`OT${r}`] = { timestamp: T + i * 1000, type: 'outbound-rtp', kind: 'video', bytesSent: i * 1000 + c, jitter: i / 1000, label: `track ${r}` };
+        }
+        const delta = last.has(pc) ? statsDelta(last.get(pc), sample) : null;
+        last.set(pc, sample);
+        events.push({ sessionId: 's', frame: 0, seq: events.length + 1, t: T + i * 1000, method: 'getStats', pc, value: delta ?? sample, ...(delta ? {} : { full: true as const }) });
+      }
+    }
+    return { session: session(), events };
+  }
+
+  it('gives the same bytes, as consecutive views of one buffer when the rows go on as they started', () => {
+    const steady = growing(200, () => 2);
+    const pieces = [...csvPieces(steady, 1000, true)];
+    expect(pieces.length).toBeGreaterThan(10);
+    expect(decode(join(pieces))).toBe(decode(join([...csvPieces(steady, 1000)])));
+    pieces.forEach((p, i) => {
+      expect(p.buffer).toBe(pieces[0]!.buffer);
+      if (i > 0) expect(p.byteOffset).toBe(pieces[i - 1]!.byteOffset + pieces[i - 1]!.length);
+    });
+  });
+
+  it('gives the same bytes when the rows outgrow the first guess (reports added later)', () => {
+    const more = growing(200, (i) => (i < 20 ? 1 : 6));
+    const pieces = [...csvPieces(more, 1000, true)];
+    expect(decode(join(pieces))).toBe(decode(join([...csvPieces(more, 1000)])));
+    expect(new Set(pieces.map((p) => p.buffer)).size).toBeGreaterThan(1);
+  });
+});
+
 describe('CSV values written as bytes', () => {
   /** A sequence of values of property `v`, as the capture stores them (a complete sample, then deltas), and the rows written naively from the complete samples. */
   function exported(values: unknown[]): { text: string; expected: string } {

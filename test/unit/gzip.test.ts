@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { GunzipError, webStreamsGzip, type GzipCodec } from '../../src/core/gzip';
+import { concatBytes, GunzipError, webStreamsGzip, type GzipCodec } from '../../src/core/gzip';
 import { nodeGzip } from '../../src/cli/node-gzip';
 import { Rng } from './support/random-stats';
 
@@ -56,5 +56,25 @@ describe('gzip codecs agree', () => {
     const web = await webStreamsGzip.gzip([input]);
     expect(sameBytes(await nodeGzip.gzip(piecesOf(input, 65536)), web)).toBe(true);
     expect(sameBytes(await webStreamsGzip.gzip(piecesOf(input, 3000)), web)).toBe(true);
+  });
+});
+
+describe('concatBytes', () => {
+  it('joins parts; consecutive views of one buffer as one view of it, without a copy', () => {
+    const buffer = new Uint8Array(100).map((_, i) => i);
+    const joined = concatBytes([buffer.subarray(10, 20), buffer.subarray(20, 25), buffer.subarray(25, 60)]);
+    expect([...joined]).toEqual([...buffer.subarray(10, 60)]);
+    expect(joined.buffer).toBe(buffer.buffer);
+    // a gap, another buffer, parts out of order: copied
+    for (const parts of [
+      [buffer.subarray(0, 10), buffer.subarray(11, 20)],
+      [buffer.subarray(0, 10), buffer.slice(10, 20)],
+      [buffer.subarray(10, 20), buffer.subarray(0, 10)],
+    ]) {
+      const copy = concatBytes(parts);
+      expect([...copy]).toEqual(parts.flatMap((p) => [...p]));
+      expect(copy.buffer).not.toBe(buffer.buffer);
+    }
+    expect(concatBytes([]).length).toBe(0);
   });
 });
