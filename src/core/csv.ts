@@ -67,28 +67,7 @@ export function isoTime(ms: number): string {
   return `${isoDayText}${hours < 10 ? '0' : ''}${hours}:${minutes < 10 ? '0' : ''}${minutes}:${seconds < 10 ? '0' : ''}${seconds}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`;
 }
 
-/** The cell of a value, quoted when needed. */
-function cell(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  return csvField(csvValue(value));
-}
-
 const encoder = new TextEncoder();
-
-/**
- * UTF-8 of a short text. TextEncoder.encode costs about a microsecond a call
- * whatever the length; the texts here (a row's time, a cell) are mostly
- * ASCII, copied a character at a time.
- */
-export function utf8(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x80) return encoder.encode(text);
-    bytes[i] = c;
-  }
-  return bytes;
-}
 
 const CRLF_LENGTH = 2;
 /** the longest safe integer written: a sign and 16 digits */
@@ -267,7 +246,7 @@ class CsvWriter {
 
   constructor(blockSize: number) {
     this.out = new ByteWriter(blockSize);
-    const header = utf8(CSV_COLUMNS.join(',') + '\r\n');
+    const header = encoder.encode(CSV_COLUMNS.join(',') + '\r\n');
     this.out.reserve(header.length);
     this.out.bytes(header);
   }
@@ -330,7 +309,7 @@ class CsvWriter {
         out.integer(value);
         out.crlf();
       } else {
-        const text = typeof value === 'number' ? '' : cell(value);
+        const text = typeof value === 'number' ? '' : csvField(csvValue(value));
         out.reserve(time.length + head.length + (typeof value === 'number' ? MAX_NUMBER_LENGTH : 3 * text.length) + CRLF_LENGTH);
         out.bytes(time);
         const from = out.where();
@@ -352,7 +331,7 @@ function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string,
   rows.keys = keys;
   rows.type = type;
   rows.kind = kind;
-  rows.heads = keys.map((k) => (IN_COLUMNS.has(k) ? null : utf8(`${columns}${csvField(k)},`)));
+  rows.heads = keys.map((k) => (IN_COLUMNS.has(k) ? null : encoder.encode(`${columns}${csvField(k)},`)));
   rows.values = keys.map(() => undefined);
   rows.tails = keys.map(() => null);
 }
