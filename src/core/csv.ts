@@ -363,7 +363,11 @@ export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, keptWhole = 
       // more into new memory cost as much as a third of writing it.
       sized = true;
       const total = dump.events.filter(isSample).length;
-      writer.out.moveTo(Math.ceil(1.25 * (writer.out.length / samples) * total) + pieceBytes);
+      try {
+        writer.out.moveTo(Math.ceil(1.25 * (writer.out.length / samples) * total) + pieceBytes);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e; // larger than an ArrayBuffer can be here: the pieces stay in blocks
+      }
     }
     yield writer.out.take();
   }

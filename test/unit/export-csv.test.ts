@@ -204,6 +204,15 @@ describe('csvPieces for a caller that keeps them all', () => {
     expect(decode(join(pieces))).toBe(decode(join([...csvPieces(more, 1000)])));
     expect(new Set(pieces.map((p) => p.buffer)).size).toBeGreaterThan(1);
   });
+
+  it('gives the same bytes when the first guess is more than one buffer can hold', () => {
+    // a first sample of 1 MB, then 5000 small ones: a guess of some 6 GB (a typed array holds at most 4 GB in Node 20)
+    const samples: StatsSample[] = [{ R: { timestamp: T, type: 'data-channel', label: 'x'.repeat(1 << 20) } }];
+    for (let i = 1; i <= 5000; i++) samples.push({ R: { timestamp: T + i, type: 'data-channel', label: 'y' } });
+    const events: StoredEvent[] = samples.map((value, i) => ({ sessionId: 's', frame: 0, seq: i + 1, t: T + i, method: 'getStats', pc: 'PC_0', value, full: true }));
+    const big = { session: session(), events };
+    expect(decode(join([...csvPieces(big, 1000, true)]))).toBe(decode(join([...csvPieces(big, 1000)])));
+  });
 });
 
 describe('CSV values written as bytes', () => {
