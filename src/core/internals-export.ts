@@ -353,10 +353,11 @@ export function statsSeries(samples: Iterable<{ sample: StatsSample; time: numbe
 }
 
 /**
- * Every property any calculator reads, undefined: copied for the inputs of
- * each report (one shape for all, so that a report whose type changes still
- * has what the new type's calculators read of it). Made by JSON.parse, which
- * makes objects of many keys in V8's fast form: its copies are fast too.
+ * Every property any calculator reads, undefined: copied for the two input
+ * objects of each report (one shape for all, so that a report whose type
+ * changes still has what the new type's calculators read of it). Made by
+ * JSON.parse, which makes objects of many keys in V8's fast form: its copies
+ * are fast too.
  */
 const INPUTS: StatsReport = (() => {
   const names = new Set(['timestamp', ...Object.values(CALCULATORS).flatMap((list) => list.flatMap((c) => c.reads))]);
@@ -378,8 +379,9 @@ interface IdState {
   slotOf: Map<string, number>;
   /** the current value of each of `names` */
   values: unknown[];
-  /** the indexes in `names` of the properties a calculator reads */
+  /** the indexes in `names` of the properties a calculator reads, and their names */
   reads: number[];
+  readNames: string[];
   timestamp: unknown;
   /** the series of each of `names`, once it has a value */
   slots: (Series | undefined)[];
@@ -389,9 +391,13 @@ interface IdState {
   derived: (Series | undefined)[];
   /** the indexes of the calculators whose origin the report has; undefined when the names or the type changed */
   computed: number[] | undefined;
-  /** the properties the calculators read (INPUTS) as of sample `inputsAt` */
+  /** the properties the calculators read (INPUTS) as of sample `inputsAt`, and the names set in it besides the timestamp */
   inputs: StatsReport | undefined;
+  inputsNames: string[];
   inputsAt: number;
+  /** the inputs before those: reused for the next ones (a report's inputs are needed for one sample after) */
+  spare: StatsReport | undefined;
+  spareNames: string[];
   timestamps: Series | undefined;
 }
 
@@ -490,18 +496,16 @@ export class StatsSeriesBuilder {
    * (they are made only for types with calculators).
    */
   private keepInputs(state: IdState): void {
-    if (state.inputsAt !== this.samples - 1) {
-      state.inputs = this.inputsOf(state);
-      state.inputsAt = this.samples - 1;
-    }
+    if (state.inputsAt !== this.samples - 1) this.updateInputs(state, this.samples - 1);
   }
 
   private stateOf(id: string): IdState {
     let state = this.ids.get(id);
     if (!state) {
       state = {
-        id, series: new Map(), names: [], slotOf: new Map(), values: [], reads: [], timestamp: undefined, slots: [],
-        type: '', derived: [], computed: undefined, inputs: undefined, inputsAt: -1, timestamps: undefined,
+        id, series: new Map(), names: [], slotOf: new Map(), values: [], reads: [], readNames: [], timestamp: undefined, slots: [],
+        type: '', derived: [], computed: undefined, inputs: undefined, inputsNames: [], inputsAt: -1, spare: undefined, spareNames: [],
+        timestamps: undefined,
       };
       this.ids.set(id, state);
     }
@@ -517,6 +521,7 @@ export class StatsSeriesBuilder {
     state.values = names.map((n) => (oldSlot.has(n) ? old[oldSlot.get(n)!] : undefined));
     state.slots = names.map((n) => state.series.get(n));
     state.reads = names.flatMap((n, i) => (n in INPUTS ? [i] : []));
+    state.readNames = state.reads.map((i) => names[i]!);
     state.computed = undefined;
   }
 
@@ -543,12 +548,23 @@ export class StatsSeriesBuilder {
     return report;
   };
 
-  private inputsOf(state: IdState): StatsReport {
-    const inputs = { ...INPUTS };
+  /**
+   * Makes the report's current values its inputs (as of sample `at`),
+   * written into the spare object: the inputs they replace stay as they are
+   * (the previous report of the calculators) and become the spare.
+   */
+  private updateInputs(state: IdState, at: number): void {
+    let inputs = state.spare;
+    if (!inputs) inputs = { ...INPUTS };
+    else if (state.spareNames !== state.readNames) for (const n of state.spareNames) inputs[n] = undefined;
     inputs.timestamp = state.timestamp;
-    const { names, values } = state;
-    for (const i of state.reads) inputs[names[i]!] = values[i];
-    return inputs;
+    const { reads, readNames, values } = state;
+    for (let k = 0; k < reads.length; k++) inputs[readNames[k]!] = values[reads[k]!];
+    state.spare = state.inputs;
+    state.spareNames = state.inputsNames;
+    state.inputs = inputs;
+    state.inputsNames = readNames;
+    state.inputsAt = at;
   }
 
   /** Adds the report's values of this sample to its series. */
@@ -574,9 +590,8 @@ export class StatsSeriesBuilder {
       // the calculators whose origin the report has: the names change rarely
       state.computed ??= calculators.flatMap((c, i) => (state.slotOf.has(c.origin) ? [i] : []));
       const prev = state.inputsAt === this.samples - 1 ? state.inputs : undefined;
-      const cur = this.inputsOf(state);
-      state.inputs = cur;
-      state.inputsAt = this.samples;
+      this.updateInputs(state, this.samples);
+      const cur = state.inputs!;
       for (const i of state.computed) {
         const c = calculators[i]!;
         const value = c.compute(prev, cur, this.reportOf);

@@ -7,7 +7,7 @@
 
 import { describe, it, expect } from 'vitest';
 import type { SessionDump } from '../../src/core/dump';
-import { CALCULATORS, exportInternals } from '../../src/core/internals-export';
+import { CALCULATORS, exportInternals, statsSeries } from '../../src/core/internals-export';
 import { seededRandom } from '../../src/core/random';
 import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
 import { statsDelta, type StatsReport, type StatsSample } from '../../src/core/stats-delta';
@@ -99,5 +99,17 @@ describe('webrtc-internals export from deltas', () => {
   it('writes the dump it writes from the complete samples, on a synthetic call', () => {
     const dump = syntheticSession({ connections: 2, minutes: 2, pollMs: 1000 });
     expect(exportInternals(dump)).toBe(exportInternals(allComplete(dump)));
+  });
+
+  it('computes nothing from a property a calculator reads after it went away (each report\'s two input objects are reused)', () => {
+    // packetsSent in the first three samples only: the send delay per packet has points at samples 1 and 2, none after
+    const samples = Array.from({ length: 7 }, (_, i) => {
+      const report: StatsReport = { type: 'outbound-rtp', timestamp: T + i * 1000, totalPacketSendDelay: i * 0.5 };
+      if (i < 3) report.packetsSent = i * 10;
+      return { sample: { O: report }, time: T + i * 1000 };
+    });
+    const series = statsSeries(samples)['O-[totalPacketSendDelay/packetsSent_in_ms]']!;
+    expect(JSON.parse(series.values)).toHaveLength(2);
+    expect(series.endTime).toBe(new Date(T + 2000).toISOString());
   });
 });
