@@ -263,14 +263,21 @@ class SeriesValues {
     this.others.push(value);
   }
 
-  /** JSON.stringify of the values as a list. */
-  json(): string {
-    return this.text(false);
+  /** What equal values have alike: a key to find candidates for equals(). */
+  summary(): string {
+    const count = this.others?.length ?? this.count;
+    return count === 0 ? '' : `${count},${String(this.at(0))},${String(this.at(count - 1))}`;
   }
 
-  /** JSON.stringify(json()), without making json() first. */
-  jsonString(): string {
-    return `"${this.text(true)}"`;
+  equals(other: SeriesValues): boolean {
+    const count = this.others?.length ?? this.count;
+    if ((other.others?.length ?? other.count) !== count) return false;
+    for (let i = 0; i < count; i++) if (this.at(i) !== other.at(i)) return false;
+    return true;
+  }
+
+  private at(i: number): unknown {
+    return this.others === null ? this.numbers[i] : this.others[i];
   }
 
   /**
@@ -279,7 +286,7 @@ class SeriesValues {
    * of a long session) is written once and repeated; the values between runs
    * by JSON.stringify, which writes numbers faster than String() does.
    */
-  private text(escaped: boolean): string {
+  text(escaped: boolean): string {
     const values = this.others ?? this.numbers;
     const count = this.others?.length ?? this.count;
     escaped &&= values === this.others; // numbers have no character to escape
@@ -412,6 +419,8 @@ export class StatsSeriesBuilder {
   private readonly current = new Map<string, IdState>();
   /** every series, in the order Chrome creates them */
   private readonly all: { key: string; series: Series }[] = [];
+  /** the text of series written, by their values' summary (see valuesText) */
+  private texts = new Map<string, { values: SeriesValues; escaped: boolean; text: string }>();
   /** the current ids in Chrome's order (chromeReportOrder); undefined when an id, type, mid or encodingIndex changed */
   private order: IdState[] | undefined;
   private samples = 0;
@@ -617,11 +626,28 @@ export class StatsSeriesBuilder {
     return s;
   }
 
+  /**
+   * A series' values as JSON text (`escaped`: as it reads inside a JSON
+   * string), made once for series of the same values: the reports of a poll
+   * share its time, so most `-timestamp` series of a connection are the same
+   * list, as are counters two reports count alike (a transport's and its
+   * candidate pair's bytes) and their rates.
+   */
+  private valuesText(values: SeriesValues, escaped: boolean): string {
+    const summary = values.summary();
+    const known = this.texts.get(summary);
+    if (known && known.escaped === escaped && known.values.equals(values)) return known.text;
+    const text = values.text(escaped);
+    this.texts.set(summary, { values, escaped, text });
+    return text;
+  }
+
   result(): Record<string, InternalsSeries> {
     const out: Record<string, InternalsSeries> = {};
     for (const { key, series: s } of this.all) {
-      out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: s.values.json() };
+      out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: this.valuesText(s.values, false) };
     }
+    this.texts = new Map();
     return out;
   }
 
@@ -631,10 +657,11 @@ export class StatsSeriesBuilder {
     for (const { key, series: s } of this.all) {
       yield (
         `${separator}${JSON.stringify(key)}:{"startTime":${JSON.stringify(iso(s.start))},"endTime":${JSON.stringify(iso(s.end))},` +
-        `"statsType":${JSON.stringify(s.type)},"values":${s.values.jsonString()}}`
+        `"statsType":${JSON.stringify(s.type)},"values":"${this.valuesText(s.values, true)}"}`
       );
       separator = ',';
     }
+    this.texts = new Map(); // the texts are not kept past the connection
     yield separator === '{' ? '{}' : '}';
   }
 }

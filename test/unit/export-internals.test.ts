@@ -370,6 +370,28 @@ describe('exportInternals: values text', () => {
       lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
     }
   });
+
+  it('writes series of the same values (written once) and series alike only in length, first and last value each as its own list', () => {
+    // p0 = p1 (the same list), p2 differs from them in the middle only, p3 holds a string and an object in the middle
+    const lists: unknown[][] = [
+      [1.5, 2.25, 3.125, 9],
+      [1.5, 2.25, 3.125, 9],
+      [1.5, 7.75, 3.125, 9],
+      [1.5, 'x', { a: 'é"' }, 9],
+      [1.5, 'x', { a: 'é"' }, 9],
+    ];
+    const events: StoredEvent[] = lists[0]!.map((_, i) => {
+      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
+      lists.forEach((list, k) => (report[`p${k}`] = list[i]));
+      return { sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true };
+    });
+    const dump: SessionDump = { session: session(), events };
+    type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
+    for (const text of [exportInternals(dump), exportText(dump, 'internals')]) {
+      const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
+      lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
+    }
+  });
 });
 
 describe('exportInternals: date series', () => {
