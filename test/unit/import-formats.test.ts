@@ -313,6 +313,33 @@ describe('webrtc-internals', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  it('remote reports stamped after the last poll: a sample per time, reports of the same time in one', async () => {
+    const polls = [T + 1000, T + 2000];
+    const late = [T + 900, T + 2500, T + 2600];
+    const dump = {
+      PeerConnections: {
+        '1-1': {
+          pid: 1, url: 'https://a.example/', rtcConfiguration: '{}', updateLog: [],
+          stats: {
+            'P-timestamp': series('peer-connection', polls, polls[0]!, polls[1]!),
+            'RI-timestamp': series('remote-inbound-rtp', late, late[0]!, late[2]!),
+            'RI-roundTripTime': series('remote-inbound-rtp', [0.1, 0.2, 0.3], late[0]!, late[2]!),
+            'RO-timestamp': series('remote-outbound-rtp', [T + 2600], T + 2600, T + 2600),
+          },
+        },
+      },
+    };
+    const r = await importDump(enc(JSON.stringify(dump)));
+    const RI = (t: number, roundTripTime: number) => ({ timestamp: t, type: 'remote-inbound-rtp', roundTripTime });
+    expect(r.dump.events.map((e) => e.t - T)).toEqual([1000, 2000, 2500, 2600]);
+    expect(samplesOf(r.dump.events, '1-1')).toEqual([
+      { P: { timestamp: T + 1000, type: 'peer-connection' }, RI: RI(T + 900, 0.1) },
+      { P: { timestamp: T + 2000, type: 'peer-connection' } },
+      { RI: RI(T + 2500, 0.2) },
+      { RI: RI(T + 2600, 0.3), RO: { timestamp: T + 2600, type: 'remote-outbound-rtp' } },
+    ]);
+  });
+
   it('older variant: locale times, event names without "on", bare and text values, non-JSON configuration, no -timestamp series', async () => {
     const start = Date.UTC(2020, 5, 2, 8, 25, 35);
     const dump = {

@@ -431,21 +431,31 @@ export function statsSamples(
   // after point, the first poll at or after their timestamp not yet taken.
   const isFresh = (p: PlacedReport): boolean =>
     !p.report.statsType.startsWith('remote-') && p.times.every((t, i) => i === 0 || t > p.times[i - 1]!);
-  const points: { t: number; p: PlacedReport; i: number }[] = [];
+  // the points as columns (time, report, index in its timeline), taken in time order (ties in the order made) by
+  // their positions: a point per report and poll, a long session's are too many to make an object each
+  const pointTimes: number[] = [];
+  const pointReports: PlacedReport[] = [];
+  const pointIndexes: number[] = [];
   let tolerance = POLL_TOLERANCE_MS;
   for (const p of placed) {
     if (!isFresh(p)) continue;
     if (p.interpolated) tolerance = Math.max(tolerance, averageInterval(p.times) / 2);
-    p.times.forEach((t, i) => {
-      if (p.rows[i]) points.push({ t, p, i });
-    });
+    for (let i = 0; i < p.times.length; i++) {
+      if (!p.rows[i]) continue;
+      pointTimes.push(p.times[i]!);
+      pointReports.push(p);
+      pointIndexes.push(i);
+    }
   }
-  points.sort((a, b) => a.t - b.t);
+  const byTime = new Uint32Array(pointTimes.length).map((_, k) => k).sort((a, b) => pointTimes[a]! - pointTimes[b]! || a - b);
   const grid: number[] = []; // per poll, its time: the latest of its points
   const pollOf = new Map<PlacedReport, number[]>();
   let pollStart = -Infinity;
   let members = new Set<PlacedReport>();
-  for (const { t, p, i } of points) {
+  for (const k of byTime) {
+    const t = pointTimes[k]!;
+    const p = pointReports[k]!;
+    const i = pointIndexes[k]!;
     if (grid.length === 0 || t - pollStart > tolerance || members.has(p)) {
       grid.push(t);
       pollStart = t;
@@ -458,11 +468,16 @@ export function statsSamples(
     polls[i] = grid.length - 1;
   }
   // per poll (index into grid), and for points after the last poll, per own time
-  const samples = new Map<string, { t: number; order: number; sample: StatsSample }>();
+  type Entry = { t: number; order: number; sample: StatsSample };
+  const pollSamples: (Entry | undefined)[] = new Array<Entry | undefined>(grid.length);
+  const lateSamples = new Map<number, Entry>();
   const put = (poll: number | null, time: number, id: string, row: StatsReport): void => {
-    const key = poll === null ? `t${time}` : `p${poll}`;
-    let entry = samples.get(key);
-    if (!entry) samples.set(key, (entry = { t: poll === null ? time : grid[poll]!, order: poll ?? grid.length, sample: {} }));
+    let entry = poll === null ? lateSamples.get(time) : pollSamples[poll];
+    if (!entry) {
+      entry = { t: poll === null ? time : grid[poll]!, order: poll ?? grid.length, sample: {} };
+      if (poll === null) lateSamples.set(time, entry);
+      else pollSamples[poll] = entry;
+    }
     entry.sample[id] = row;
   };
   for (const p of placed) {
@@ -485,7 +500,8 @@ export function statsSamples(
       }
     });
   }
-  const out = [...samples.values()].sort((a, b) => a.t - b.t || a.order - b.order).map(({ t, sample }) => ({ t, sample }));
+  const entries = [...pollSamples.filter((e) => e !== undefined), ...lateSamples.values()];
+  const out = entries.sort((a, b) => a.t - b.t || a.order - b.order).map(({ t, sample }) => ({ t, sample }));
   return { samples: out, derived };
 }
 
