@@ -250,17 +250,31 @@ class SeriesValues {
   push(value: unknown): void {
     if (this.others === null) {
       if (typeof value === 'number') {
-        if (this.count === this.numbers.length) {
-          const bigger = new Float64Array(this.count * 2);
-          bigger.set(this.numbers);
-          this.numbers = bigger;
-        }
+        if (this.count === this.numbers.length) this.grow(this.count + 1);
         this.numbers[this.count++] = value;
         return;
       }
       this.others = Array.from(this.numbers.subarray(0, this.count));
     }
     this.others.push(value);
+  }
+
+  /** Pushes `value` `times` times. */
+  pushRun(value: unknown, times: number): void {
+    if (times === 1) this.push(value); // most runs of the values that change
+    else if (this.others === null && typeof value === 'number') {
+      if (this.count + times > this.numbers.length) this.grow(this.count + times);
+      this.numbers.fill(value, this.count, this.count + times);
+      this.count += times;
+    } else {
+      for (let k = 0; k < times; k++) this.push(value);
+    }
+  }
+
+  private grow(atLeast: number): void {
+    const bigger = new Float64Array(Math.max(atLeast, this.numbers.length * 2));
+    bigger.set(this.numbers.subarray(0, this.count));
+    this.numbers = bigger;
   }
 
   /** What equal values have alike: a key to find candidates for equals(). */
@@ -375,8 +389,10 @@ const INPUTS: StatsReport = (() => {
 
 /**
  * Per stats id: its series, and its current report as columns (a value per
- * property): a delta changes only the values it has, and the series are
- * written from the columns without a report object for every sample.
+ * property): a delta changes only the values it has. A property's value is
+ * added to its series when it changes (or at the end), as many times as the
+ * report was written since it was set: most properties do not change from
+ * one sample to the next, and cost nothing while they do not.
  */
 interface IdState {
   id: string;
@@ -386,6 +402,13 @@ interface IdState {
   slotOf: Map<string, number>;
   /** the current value of each of `names` */
   values: unknown[];
+  /** per value, the number of samples the report had been written in when it was set (`points` then) */
+  since: number[];
+  /** the samples the report was written in, and the time of the last */
+  points: number;
+  lastTime: number;
+  /** whether a value may have no series yet (one is made when the report is next written) */
+  unwritten: boolean;
   /** the indexes in `names` of the properties a calculator reads, and their names */
   reads: number[];
   readNames: string[];
@@ -444,7 +467,7 @@ export class StatsSeriesBuilder {
       const state = this.stateOf(id);
       const names = Object.keys(report).filter((n) => n !== 'id' && n !== 'timestamp').sort();
       if (names.join('\u0000') !== state.names.join('\u0000')) this.setNames(state, names);
-      for (let i = 0; i < names.length; i++) state.values[i] = report[names[i]!];
+      for (let i = 0; i < names.length; i++) this.setValue(state, i, report[names[i]!]);
       state.timestamp = report.timestamp;
       this.current.set(id, state);
     }
@@ -493,7 +516,7 @@ export class StatsSeriesBuilder {
           slot = state.slotOf.get(name)!;
         }
         const old = state.values[slot];
-        state.values[slot] = isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value;
+        this.setValue(state, slot, isPlainObject(value) && isPlainObject(old) ? { ...old, ...value } : value);
       }
     }
     if (typeof timestamp === 'number' && !(change && 'timestamp' in change)) state.timestamp = timestamp;
@@ -512,7 +535,8 @@ export class StatsSeriesBuilder {
     let state = this.ids.get(id);
     if (!state) {
       state = {
-        id, series: new Map(), names: [], slotOf: new Map(), values: [], reads: [], readNames: [], timestamp: undefined, slots: [],
+        id, series: new Map(), names: [], slotOf: new Map(), values: [], since: [], points: 0, lastTime: 0, unwritten: false,
+        reads: [], readNames: [], timestamp: undefined, slots: [],
         type: '', derived: [], computed: undefined, inputs: undefined, inputsNames: [], inputsAt: -1, spare: undefined, spareNames: [],
         timestamps: undefined,
       };
@@ -523,15 +547,43 @@ export class StatsSeriesBuilder {
 
   /** Gives the report the property `names` (sorted), keeping the values of those it had. */
   private setNames(state: IdState, names: string[]): void {
-    const old = state.values;
+    const kept = new Set(names);
+    state.names.forEach((n, i) => kept.has(n) || this.endRun(state, i));
+    const { values, since } = state;
     const oldSlot = state.slotOf;
     state.names = names;
     state.slotOf = new Map(names.map((n, i) => [n, i]));
-    state.values = names.map((n) => (oldSlot.has(n) ? old[oldSlot.get(n)!] : undefined));
+    state.values = names.map((n) => (oldSlot.has(n) ? values[oldSlot.get(n)!] : undefined));
+    state.since = names.map((n) => (oldSlot.has(n) ? since[oldSlot.get(n)!]! : state.points));
     state.slots = names.map((n) => state.series.get(n));
     state.reads = names.flatMap((n, i) => (n in INPUTS ? [i] : []));
     state.readNames = state.reads.map((i) => names[i]!);
     state.computed = undefined;
+  }
+
+  /** Sets a value of the report, adding the value it replaces to its series. */
+  private setValue(state: IdState, slot: number, value: unknown): void {
+    if (value === state.values[slot]) return;
+    this.endRun(state, slot);
+    state.values[slot] = value;
+    state.since[slot] = state.points;
+    if (value !== undefined && !state.slots[slot]) state.unwritten = true;
+  }
+
+  /** Adds a value to its series once for each sample the report was written in since the value was set. */
+  private endRun(state: IdState, slot: number): void {
+    const value = state.values[slot];
+    const times = state.points - state.since[slot]!;
+    if (value === undefined || times === 0) return;
+    const s = state.slots[slot]!; // made when the report was written with the value
+    s.values.pushRun(value, times);
+    s.end = state.lastTime;
+    state.since[slot] = state.points;
+  }
+
+  /** Adds every value not yet in its series: before the series are written. */
+  private endRuns(): void {
+    for (const state of this.ids.values()) for (let i = 0; i < state.names.length; i++) this.endRun(state, i);
   }
 
   private value(state: IdState, name: string): unknown {
@@ -581,14 +633,13 @@ export class StatsSeriesBuilder {
     const typeValue = this.value(state, 'type');
     const type = typeof typeValue === 'string' ? typeValue : '';
     const time = typeof state.timestamp === 'number' ? state.timestamp : sampleTime;
-    const { names, values, slots } = state;
-    for (let i = 0; i < names.length; i++) {
-      const value = values[i];
-      if (value === undefined) continue;
-      const s = (slots[i] ??= this.series(state, names[i]!, type, time));
-      s.end = time;
-      s.values.push(value);
+    if (state.unwritten) {
+      const { names, values, slots } = state;
+      for (let i = 0; i < names.length; i++) if (values[i] !== undefined) slots[i] ??= this.series(state, names[i]!, type, time);
+      state.unwritten = false;
     }
+    state.points++;
+    state.lastTime = time;
     const calculators = CALCULATORS[type];
     if (calculators) {
       if (state.type !== type) {
@@ -643,6 +694,7 @@ export class StatsSeriesBuilder {
   }
 
   result(): Record<string, InternalsSeries> {
+    this.endRuns();
     const out: Record<string, InternalsSeries> = {};
     for (const { key, series: s } of this.all) {
       out[key] = { startTime: iso(s.start), endTime: iso(s.end), statsType: s.type, values: this.valuesText(s.values, false) };
@@ -653,6 +705,7 @@ export class StatsSeriesBuilder {
 
   /** JSON.stringify(result()) in pieces, a series each, each series' text made only when written. */
   *jsonPieces(): Generator<string> {
+    this.endRuns();
     let separator = '{';
     for (const { key, series: s } of this.all) {
       yield (

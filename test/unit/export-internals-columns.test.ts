@@ -96,6 +96,34 @@ describe('webrtc-internals export from deltas', () => {
     expect(derived).toBeGreaterThan(100);
   });
 
+  it('writes each property\'s values over the samples that have it, on random sessions (reports and properties coming and going)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const dump = randomSession(seed);
+      // expected from the complete samples: per "<id>-<property>", the values and times of the samples that have it
+      const expected = new Map<string, { values: unknown[]; times: number[] }>();
+      for (const { event, sample } of completeStatsSamples(dump.events)) {
+        for (const [id, report] of Object.entries(sample)) {
+          const time = typeof report.timestamp === 'number' ? report.timestamp : event.t;
+          for (const [name, value] of Object.entries(report)) {
+            if (name === 'id' || name === 'timestamp' || value === undefined) continue;
+            const list = expected.get(`${id}-${name}`) ?? { values: [], times: [] };
+            list.values.push(value);
+            list.times.push(time);
+            expected.set(`${id}-${name}`, list);
+          }
+        }
+      }
+      const out = JSON.parse(exportInternals(dump)) as { PeerConnections: Record<string, { stats: Record<string, { startTime: string; endTime: string; values: string }> }> };
+      const stats = out.PeerConnections['1-1']!.stats;
+      const written = Object.keys(stats).filter((key) => !key.includes('-[') && !key.endsWith('-timestamp'));
+      expect(written.sort(), `seed ${seed}`).toEqual([...expected.keys()].sort());
+      for (const [key, { values, times }] of expected) {
+        expect(stats[key]!.values, `seed ${seed} ${key}`).toBe(JSON.stringify(values));
+        expect([stats[key]!.startTime, stats[key]!.endTime], `seed ${seed} ${key}`).toEqual([new Date(times[0]!).toISOString(), new Date(times.at(-1)!).toISOString()]);
+      }
+    }
+  });
+
   it('writes the dump it writes from the complete samples, on a synthetic call', () => {
     const dump = syntheticSession({ connections: 2, minutes: 2, pollMs: 1000 });
     expect(exportInternals(dump)).toBe(exportInternals(allComplete(dump)));
