@@ -175,6 +175,7 @@ export function isInternals(obj: Record<string, unknown>): boolean {
 
 interface Series {
   name: string;
+  /** read only: series of the same text share it */
   values: unknown[];
   /** ms since epoch (NaN when missing) */
   start: number;
@@ -235,6 +236,9 @@ export function repeatedValues(raw: string): unknown[] | undefined {
 
 function groupSeries(stats: Record<string, unknown>, warnings: Warnings): ReportSeries[] {
   const reports = new Map<string, ReportSeries>();
+  // the values of a text read once: the reports of a poll share its time, so most -timestamp series of a
+  // connection are the same text, as are counters two reports count alike (a transport's and its pair's bytes)
+  const read = new Map<string, unknown[] | null>();
   for (const [key, raw] of Object.entries(stats)) {
     if (!isPlainObject(raw)) {
       warnings.add('stats series that are not objects were skipped');
@@ -242,7 +246,11 @@ function groupSeries(stats: Record<string, unknown>, warnings: Warnings): Report
     }
     if (raw.values === undefined) continue; // an empty series: {}
     const split = splitSeriesKey(key);
-    const values = seriesValues(raw.values);
+    let values = typeof raw.values === 'string' ? read.get(raw.values) : undefined;
+    if (values === undefined) {
+      values = seriesValues(raw.values);
+      if (typeof raw.values === 'string') read.set(raw.values, values);
+    }
     if (!split || !values) {
       warnings.add(`stats series that could not be read were skipped (first: ${JSON.stringify(key.slice(0, 80))})`);
       continue;
