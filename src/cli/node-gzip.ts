@@ -1,6 +1,7 @@
-// gzip for the command line: Node's own zlib streams. Node's CompressionStream
-// is an adapter over the same zlib whose per-chunk cost is several times
-// zlib's own work on a large dump.
+// gzip for the command line: Node's own zlib, with output chunks of 1 MB.
+// zlib runs on a pool thread and comes back to this one for every output
+// chunk: at the default 16 KB (which Node's DecompressionStream also uses)
+// a 70 MB dump took 0.8 s to gunzip instead of 0.3 s.
 
 import { createGzip, gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -8,10 +9,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GunzipError, isTruncation, type GzipCodec } from '../core/gzip';
 
 const gunzipAsync = promisify(gunzip);
+const CHUNK_SIZE = 1 << 20;
 
 export const nodeGzip: GzipCodec = {
   async gzip(pieces) {
-    const stream = createGzip();
+    const stream = createGzip({ chunkSize: CHUNK_SIZE });
     const out: Buffer[] = [];
     stream.on('data', (b: Buffer) => out.push(b));
     const ended = new Promise<void>((resolve, reject) => {
@@ -32,7 +34,7 @@ export const nodeGzip: GzipCodec = {
 
   async gunzip(bytes, maxBytes) {
     try {
-      const out = await gunzipAsync(bytes, { maxOutputLength: Number.isFinite(maxBytes) ? Math.max(1, maxBytes) : undefined });
+      const out = await gunzipAsync(bytes, { chunkSize: CHUNK_SIZE, maxOutputLength: Number.isFinite(maxBytes) ? Math.max(1, maxBytes) : undefined });
       return new Uint8Array(out.buffer, out.byteOffset, out.length);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
