@@ -1,6 +1,7 @@
 // Export and import of a synthetic 1-hour session with 4 connections at 1 s
 // polling, per format: the same measurement in Node (the command line's
 // path, with its zlib) and in a Chromium page (the viewer's path). Runs in both.
+// Every figure is the median of RUNS runs.
 
 import { syntheticSession } from '../../src/core/synthetic';
 import { exportDump, type ExportFormat } from '../../src/core/export';
@@ -28,14 +29,32 @@ export interface FormatFigures {
 
 export const FORMAT_CASES: [ExportFormat, boolean][] = [['rtcstats', false], ['rtcstats', true], ['internals', false], ['internals', true], ['csv', false]];
 
-async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-  const start = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - start };
+/** runs of each measurement; the median is given */
+const RUNS = 3;
+
+/**
+ * The median time of RUNS runs of `fn`, and its last value. Each run starts
+ * from a collected heap (where gc is exposed: node --expose-gc, Chromium
+ * --js-flags=--expose-gc), so that one row's garbage is not charged to the next.
+ */
+async function timed<T>(fn: () => Promise<T> | T, runs = RUNS): Promise<{ value: T; ms: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const times: number[] = [];
+  const run = async (): Promise<T> => {
+    gc?.();
+    const start = performance.now();
+    const value = await fn();
+    times.push(performance.now() - start);
+    return value;
+  };
+  for (let i = 1; i < runs; i++) await run(); // (their values are garbage by the next run's start)
+  const value = await run();
+  times.sort((a, b) => a - b);
+  return { value, ms: times[(runs - 1) >> 1]! };
 }
 
 export async function measureFormats(codec: GzipCodec): Promise<FormatFigures> {
-  const generated = await timed(() => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }));
+  const generated = await timed(() => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }), 1);
   const dump = generated.value;
   const text = await timed(() => JSON.stringify(dump.events));
   // the parsed copy is not kept: a second session-sized heap would slow every garbage collection of the rows below
@@ -51,7 +70,8 @@ export async function measureFormats(codec: GzipCodec): Promise<FormatFigures> {
   text.value = '';
   for (const [format, gzip] of FORMAT_CASES) {
     const exported = await timed(() => exportDump(dump, format, { gzip, codec }));
-    const imported = format === 'csv' ? null : await timed(() => importDump(exported.value, { codec }));
+    // (the import's result is dropped as soon as it is timed)
+    const imported = format === 'csv' ? null : await timed(async () => void (await importDump(exported.value, { codec })));
     figures.rows.push({ format, gzip, exportMs: exported.ms, bytes: exported.value.length, importMs: imported?.ms ?? null });
   }
   return figures;

@@ -39,7 +39,8 @@ export async function runBenchPage<T>(page: BenchPage): Promise<T> {
     const script = basename(page.entry).replace(/\.tsx?$/, '.js');
     await writeFile(join(dir, 'bench.html'), `<!doctype html><meta charset="utf-8">${page.body ?? ''}<script type="module" src="${script}"></script>`);
     const server = await servePages(dir);
-    const browser = await launchWithExtension({ withExtension: false });
+    // --expose-gc: a bench may start each measurement from a collected heap (globalThis.gc)
+    const browser = await launchWithExtension({ withExtension: false, extraArgs: ['--js-flags=--expose-gc'] });
     try {
       const tab = await browser.context.newPage();
       const errors: string[] = [];

@@ -37,6 +37,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { launchWithExtension } from '../support/chromium';
 import { servePages } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
@@ -230,13 +232,20 @@ async function panelFigures(): Promise<void> {
   console.log(row([`one live update of all charts (median of ${f.updates})`, f.updateMedianMs.toFixed(1), ratio(f.updateMedianMs), '≤ 8 ms']));
 }
 
+/** globalThis.gc without starting Node with --expose-gc (the formats rows start each run from a collected heap). */
+function exposeGc(): void {
+  setFlagsFromString('--expose-gc');
+  (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
+}
+
 /** (3) in Node (the command line) and in a Chromium page (the viewer): test/bench/formats.ts. */
 async function formatFigures(): Promise<void> {
+  exposeGc();
   const node = await measureFormats(nodeGzip);
   const page = await runBenchPage<FormatFigures>({ entry: benchFile('formats-page.ts'), workers: [benchFile('../../src/ui/shared/gzip-worker.ts')] });
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
-    `\nSynthetic session: 4 connections, 60 min, 1 s polling: ${node.events} events. Export and import per format, ` +
+    `\nSynthetic session: 4 connections, 60 min, 1 s polling: ${node.events} events. Export and import per format (medians of 3 runs), ` +
       `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer, gzip by CompressionStream in a worker); load average ${loadavg()[0]!.toFixed(1)}.`,
   );
   for (const [where, f] of [['Node', node], ['Chromium', page]] as const) {

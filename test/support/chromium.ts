@@ -24,7 +24,7 @@ export interface ExtensionBrowser {
  * the browser to run (default CHROMIUM), e.g. a script that runs it in a network namespace.
  */
 export async function launchWithExtension(
-  options: { userDataDir?: string; withExtension?: boolean; extensionDir?: string; executablePath?: string } = {},
+  options: { userDataDir?: string; withExtension?: boolean; extensionDir?: string; executablePath?: string; extraArgs?: string[] } = {},
 ): Promise<ExtensionBrowser> {
   const withExtension = options.withExtension ?? true;
   const extensionDir = options.extensionDir ?? EXTENSION_DIR;
@@ -43,6 +43,7 @@ export async function launchWithExtension(
     '--disable-gpu',
   ];
   if (withExtension) args.push(`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`);
+  args.push(...(options.extraArgs ?? []));
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: options.executablePath ?? CHROMIUM,
