@@ -7,7 +7,9 @@
 //  2. Storage per connection-minute of the captured session, against the
 //     webrtc-internals dumps of ../shared/fixtures. Target: under 30 KB.
 //  3. Export and import of a synthetic 1-hour session with 4 connections at
-//     1 s polling, per format: time and bytes. Target: each under 2 s.
+//     1 s polling, per format: time and bytes, in Node (the command line's
+//     path) and in a Chromium page (the viewer's), medians of 3 runs
+//     (test/bench/formats.ts). Target: each under 2 s.
 //  4. Analysis (src/core/analysis): cost per getStats sample of one
 //     connection with 4 tracks (target under 0.2 ms), and of a whole
 //     imported 1-hour session with 4 connections (target under 1 s).
