@@ -36,6 +36,16 @@ const outbound = (timestamp: number, bytesSent: number, extra: Record<string, un
   type: 'outbound-rtp', kind: 'video', timestamp, bytesSent, packetsSent: bytesSent / 1000, ...extra,
 });
 
+/** Samples stored as the capture stores them: the first complete, then deltas, complete where a property went away. */
+function syntheticLike(samples: StatsSample[]): StoredEvent[] {
+  return eventsOf(
+    samples.map((s, i) => {
+      const delta = i === 0 ? null : statsDelta(samples[i - 1]!, s);
+      return [T + 1000 * (i + 1), 'getStats', 'pc1', delta ?? s, delta === null];
+    }),
+  );
+}
+
 describe('columns', () => {
   // O1 from the start and gone at the third sample, O2 from the second sample on
   const samples: StatsSample[] = [
@@ -59,6 +69,34 @@ describe('columns', () => {
     // latest: only while the object is still reported
     expect(c.latest('O1', 'bytesSent')).toBeNull();
     expect(c.latest('O2', 'bytesSent')).toBe(34_000);
+  });
+
+  it('a property that went away shows no value from then on, not its last one (and again when it comes back)', () => {
+    const pair = (timestamp: number, extra: Record<string, unknown>) => ({ type: 'candidate-pair', timestamp, bytesSent: timestamp - T, ...extra });
+    const full: StatsSample[] = [
+      { P: pair(T + 1000, { availableOutgoingBitrate: 2e6, rtt: { a: 1, b: 2 } }) },
+      { P: pair(T + 2000, { availableOutgoingBitrate: 2e6, rtt: { a: 1 } }) }, // no longer selected: no available bitrate
+      { P: pair(T + 3000, { rtt: { a: 1, b: 3 } }) },
+      { P: pair(T + 4000, { availableOutgoingBitrate: 3e6, rtt: { a: 1, b: 3 } }) },
+    ];
+    delete (full[1]!.P as Record<string, unknown>).availableOutgoingBitrate;
+    const m = new SessionModel(session());
+    m.add(eventsOf(full.map((s, i) => [T + 1000 * (i + 1), 'getStats', 'pc1', s, true])));
+    const pc = m.connection('pc1');
+    expect(pc.series('P', 'availableOutgoingBitrate')).toEqual([2e6, null, null, 3e6]);
+    expect(pc.series('P', 'rtt.b')).toEqual([2, null, 3, 3]);
+    expect(pc.series('P', 'rtt.a')).toEqual([1, 1, 1, 1]);
+    expect(pc.series('P', 'bytesSent')).toEqual([1000, 2000, 3000, 4000]);
+
+    // as stored (the first sample complete, then deltas, complete where a property went): a property gone with the
+    // property itself (a complete sample), and one gone with its report, which comes back without it (a delta)
+    const d = new SessionModel(session());
+    d.add(syntheticLike([full[0]!, full[1]!, full[3]!, {}, full[2]!]));
+    const dc = d.connection('pc1');
+    expect(dc.series('P', 'availableOutgoingBitrate')).toEqual([2e6, null, 3e6, null, null]);
+    expect(dc.series('P', 'rtt.b')).toEqual([2, null, 3, null, 3]);
+    expect(dc.series('P', 'bytesSent')).toEqual([1000, 2000, 4000, null, 3000]);
+    expect(dc.latest('P', 'availableOutgoingBitrate')).toBeNull();
   });
 
   it('text properties as text, booleans as 1/0, nested objects flattened as name.key', () => {

@@ -220,7 +220,11 @@ export class ConnectionModel {
   /** A complete sample read into the columns. */
   pushSample(t: number, sample: StatsSample): void {
     const i = this.nextSample(t, { full: sample });
-    for (const id in sample) this.putRaw(this.present(id, sample[id]!, i), i, sample[id]!);
+    for (const id in sample) {
+      const rc = this.present(id, sample[id]!, i);
+      this.putRaw(rc, i, sample[id]!);
+      endMissing(rc, i, sample[id]!);
+    }
     for (const rc of this._reports.values()) if (!(rc.id in sample)) gone(rc, i);
     this.lastComplete = sample;
     this.deltasSince.length = 0;
@@ -249,7 +253,9 @@ export class ConnectionModel {
       } else if (isReport(change)) {
         const rc = this._reports.get(id);
         const isNew = !rc || rc.present[rc.present.length - 1] !== Infinity; // then the change is the whole report
-        this.putRaw(this.present(id, change, i), i, change);
+        const columns = this.present(id, change, i);
+        this.putRaw(columns, i, change);
+        if (isNew) endMissing(columns, i, change); // back after a gap without a property it had
         const props = id in cur ? undefined : this.keptProperties(change.type);
         if (!props) continue;
         // a report to keep from now on: new, or one whose type changed (then read from the complete sample)
@@ -385,6 +391,23 @@ const isReport = (x: unknown): x is StatsReport => typeof x === 'object' && x !=
 /** A report absent from sample i on. */
 function gone(rc: ReportColumns, i: number): void {
   if (rc.present[rc.present.length - 1] === Infinity) rc.present[rc.present.length - 1] = i;
+}
+
+/**
+ * A null from sample i on in every raw column whose property `report` (the
+ * whole report) no longer has: a property that went away shows no value
+ * rather than its last one (e.g. availableOutgoingBitrate of a pair no
+ * longer selected). Deltas never drop a property: a sample that does is
+ * stored complete. Derived metrics (bracketed) end on their own.
+ */
+function endMissing(rc: ReportColumns, i: number, report: StatsReport): void {
+  for (const [name, col] of rc.columns) {
+    if (name.charCodeAt(0) === 91 /* [ */ || col.values[col.values.length - 1] === null || name in report) continue;
+    const dot = name.indexOf('.');
+    const parent = dot > 0 ? report[name.slice(0, dot)] : undefined;
+    if (isReport(parent) && typeof parent[name.slice(dot + 1)] === 'number') continue; // a nested value, flattened
+    put(rc, name, i, null);
+  }
 }
 
 function put(rc: ReportColumns, name: string, i: number, value: Cell): void {
