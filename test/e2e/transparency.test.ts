@@ -368,7 +368,11 @@ describe('the transparency checklist, with and without the extension', () => {
     const without = await plain.page.evaluate(() => (window as unknown as { adapterCall(): Promise<Result> }).adapterCall());
     const hooked = await open(withExtension, 'adapter.html');
     const withHook = await hooked.page.evaluate(() => (window as unknown as { adapterCall(): Promise<Result> }).adapterCall());
-    expect(withHook).toEqual(without);
+    // How many candidates a browser gathers is up to it (Chromium's answerer once gathered 1 instead of its usual
+    // 2, without the extension): compared as "some", and below, the trace holds each one the page saw.
+    const gathered = (r: Result) => ({ ...r, seen: { ...r.seen, candidates: { pc1: r.seen.candidates.pc1 > 0, pc2: r.seen.candidates.pc2 > 0 } } });
+    expect(gathered(withHook)).toEqual(gathered(without));
+    expect(gathered(without).seen.candidates).toEqual({ pc1: true, pc2: true });
     expect(without).toMatchObject({
       adapter: ['object', 'chrome', 'number'],
       constructors: [true, true, expect.any(Boolean)],
