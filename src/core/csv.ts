@@ -383,11 +383,3 @@ function sameKeys(a: string[], b: string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-/** The whole CSV as one string (for a long session, use csvPieces). */
-export function exportCsv(dump: SessionDump): string {
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let out = '';
-  for (const piece of csvPieces(dump)) out += decoder.decode(piece, { stream: true });
-  return out + decoder.decode();
-}

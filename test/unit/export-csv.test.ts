@@ -1,7 +1,8 @@
 // CSV export: one row per stats sample, report and property; RFC 4180.
 
 import { describe, it, expect } from 'vitest';
-import { ByteWriter, csvField, csvPieces, csvValue, exportCsv, isoTime } from '../../src/core/csv';
+import { ByteWriter, csvField, csvPieces, csvValue, isoTime } from '../../src/core/csv';
+import { exportText } from '../../src/core/export';
 import { seededRandom } from '../../src/core/random';
 import type { SessionDump } from '../../src/core/dump';
 import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
@@ -74,7 +75,7 @@ function dump(): SessionDump {
   };
 }
 
-describe('exportCsv', () => {
+describe('CSV export (exportText)', () => {
   it('writes exactly the rows of the samples, in trace order, RFC 4180 quoted', () => {
     const t1 = new Date(T + 1000.5).toISOString();
     const t2 = new Date(T + 2000.25).toISOString();
@@ -97,11 +98,11 @@ describe('exportCsv', () => {
       `${t2},${T + 2000.25},PC_0,D1,data-channel,,state,`,
       `${t2},${T + 2000.25},PC_0,D1,data-channel,,ids,"[1,2]"`,
     ];
-    expect(exportCsv(dump())).toBe(rows.join('\r\n') + '\r\n');
+    expect(exportText(dump(), 'csv')).toBe(rows.join('\r\n') + '\r\n');
   });
 
   it('gives the same bytes in pieces of whole rows, pieces of any size', () => {
-    const whole = new TextEncoder().encode(exportCsv(dump()));
+    const whole = new TextEncoder().encode(exportText(dump(), 'csv'));
     for (const size of [1, 10, 200, 1 << 16]) {
       const pieces = [...csvPieces(dump(), size)];
       expect(join(pieces)).toEqual(whole);
@@ -131,11 +132,11 @@ describe('exportCsv', () => {
   });
 
   it('is only the header for a session without stats', () => {
-    expect(exportCsv({ session: session(), events: [] })).toBe('time,timestamp,pcId,statsId,type,kind,property,value\r\n');
+    expect(exportText({ session: session(), events: [] }, 'csv')).toBe('time,timestamp,pcId,statsId,type,kind,property,value\r\n');
   });
 });
 
-describe('exportCsv over many samples', () => {
+describe('CSV export over many samples', () => {
   it('writes every sample complete while values change, come back, and properties, types and kinds change', () => {
     // complete samples, stored as the capture stores them (a complete one, then deltas)
     const samples: StatsSample[] = [];
@@ -161,7 +162,7 @@ describe('exportCsv over many samples', () => {
         }
       }
     }
-    const text = exportCsv({ session: session(), events });
+    const text = exportText({ session: session(), events }, 'csv');
     expect(text).toBe(expected.join('\r\n') + '\r\n');
     expect(decode(join([...csvPieces({ session: session(), events }, 50)]))).toBe(text);
   });
@@ -233,7 +234,7 @@ describe('CSV values written as bytes', () => {
         expected.push([new Date(ts).toISOString(), ts, 'PC_0', 'R', 'inbound-rtp', 'audio', name, csvField(csvValue(report[name]))].join(','));
       }
     }
-    return { text: exportCsv({ session: session(), events }), expected: expected.join('\r\n') + '\r\n' };
+    return { text: exportText({ session: session(), events }, 'csv'), expected: expected.join('\r\n') + '\r\n' };
   }
 
   it('writes numbers as String(n) does: edge values, repeated and changing', () => {
