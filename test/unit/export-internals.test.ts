@@ -319,6 +319,25 @@ describe('derived metrics: edge cases', () => {
   });
 });
 
+/**
+ * One report R whose property p<k> takes the values of lists[k], sample by
+ * sample: exportInternals and the pieces (exportText) must write each series
+ * as JSON.stringify of its list.
+ */
+function expectSeriesOfLists(lists: unknown[][]): void {
+    const events: StoredEvent[] = lists[0]!.map((_, i) => {
+      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
+      lists.forEach((list, k) => (report[`p${k}`] = list[i]));
+      return { sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true };
+    });
+    const dump: SessionDump = { session: session(), events };
+    type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
+    for (const text of [exportInternals(dump), exportText(dump, 'internals')]) {
+      const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
+      lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
+    }
+}
+
 describe('exportInternals: values text', () => {
   it('writes each series as JSON.stringify writes the list of its values, numbers of every size and values that are not numbers alike', () => {
     const xs: unknown[][] = [
@@ -358,17 +377,7 @@ describe('exportInternals: values text', () => {
       }
       lists.push(list.slice(0, 120));
     }
-    const events: StoredEvent[] = lists[0]!.map((_, i) => {
-      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
-      lists.forEach((list, k) => (report[`p${k}`] = list[i]));
-      return { sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true };
-    });
-    const dump: SessionDump = { session: session(), events };
-    type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
-    for (const text of [exportInternals(dump), exportText(dump, 'internals')]) {
-      const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
-      lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
-    }
+    expectSeriesOfLists(lists);
   });
 
   it('writes series of the same values (written once) and series alike only in length, first and last value each as its own list', () => {
@@ -380,17 +389,7 @@ describe('exportInternals: values text', () => {
       [1.5, 'x', { a: 'é"' }, 9],
       [1.5, 'x', { a: 'é"' }, 9],
     ];
-    const events: StoredEvent[] = lists[0]!.map((_, i) => {
-      const report: Record<string, unknown> = { timestamp: T + i * 1000, type: 'transport' };
-      lists.forEach((list, k) => (report[`p${k}`] = list[i]));
-      return { sessionId: 's1', frame: 0, seq: i + 1, t: T + i * 1000, method: 'getStats', pc: 'PC_0', value: { R: report }, full: true };
-    });
-    const dump: SessionDump = { session: session(), events };
-    type Out = { PeerConnections: Record<string, { stats: Record<string, { values: string }> }> };
-    for (const text of [exportInternals(dump), exportText(dump, 'internals')]) {
-      const stats = (JSON.parse(text) as Out).PeerConnections['1-1']!.stats;
-      lists.forEach((list, k) => expect(stats[`R-p${k}`]!.values, `p${k}`).toBe(JSON.stringify(list)));
-    }
+    expectSeriesOfLists(lists);
   });
 });
 
