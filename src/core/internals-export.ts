@@ -917,16 +917,19 @@ export function internalsConnectionKeys(session: SessionRecord, events: readonly
 
 export function buildInternals(dump: SessionDump): InternalsDump {
   const { doc, stats } = internalsDocument(dump);
-  for (const [object, builder] of stats) Object.assign(object, builder.result());
+  for (const [object, build] of stats) Object.assign(object, build().result());
   return doc;
 }
 
 /**
- * The dump with every connection's `stats` an empty object, and the builder
- * of each such object: filled in (buildInternals) or written series by
- * series (internalsPieces).
+ * The dump with every connection's `stats` an empty object, and what builds
+ * each such object: filled in (buildInternals) or written series by series
+ * (internalsPieces). A connection's series are built only when they are
+ * written, so that its pieces go out (to a gzip on another thread) before
+ * the next connection's are built, and one connection's series are in memory
+ * at a time.
  */
-function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<object, StatsSeriesBuilder> } {
+function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<object, () => StatsSeriesBuilder> } {
   localeTexts.clear(); // the time zone may have changed since the last export
   const { session } = dump;
   const ordered = orderEvents(dump.events);
@@ -940,17 +943,9 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
     if (list) list.push(e);
     else perPc.set(e.pc, [e]);
   }
-  const builders = new Map<string, StatsSeriesBuilder>();
-  for (const event of ordered) {
-    if (event.method !== 'getStats' || event.pc === null) continue;
-    let builder = builders.get(event.pc);
-    if (!builder) builders.set(event.pc, (builder = new StatsSeriesBuilder()));
-    builder.add(event.value as StatsSample | StatsDelta, Boolean(event.full), event.t);
-  }
-
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
   const PeerConnections: Record<string, InternalsPeerConnection> = {};
-  const stats = new Map<object, StatsSeriesBuilder>();
+  const stats = new Map<object, () => StatsSeriesBuilder>();
   for (const [id, key] of keys) {
     const events = perPc.get(id) ?? [];
     const info = connections.get(id);
@@ -963,8 +958,7 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
       updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
     }
     const series: Record<string, InternalsSeries> = {};
-    const builder = builders.get(id);
-    if (builder) stats.set(series, builder);
+    if (events.some((e) => e.method === 'getStats')) stats.set(series, () => statsBuilder(events));
     // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
     PeerConnections[key] = {
       pid,
@@ -993,6 +987,13 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
   if (typeof page?.deviceMemory === 'number') facts.deviceMemory = page.deviceMemory;
   if (typeof page?.hardwareConcurrency === 'number') facts.hardwareConcurrency = page.hardwareConcurrency;
   return { doc: { ...facts, ...out }, stats };
+}
+
+/** The series of a connection's samples (`events`: the connection's, in trace order). */
+function statsBuilder(events: readonly StoredEvent[]): StatsSeriesBuilder {
+  const builder = new StatsSeriesBuilder();
+  for (const e of events) if (e.method === 'getStats') builder.add(e.value as StatsSample | StatsDelta, Boolean(e.full), e.t);
+  return builder;
 }
 
 /** The dump as chrome://webrtc-internals' "Download the PeerConnection updates and stats data" writes it. */
@@ -1026,12 +1027,12 @@ export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Gener
  * JSON.stringify(value) in pieces, objects down to `depth` levels written key
  * by key. For plain data, as our dump is: for...in lists a plain object's keys
  * in JSON.stringify's order, and a key whose value is undefined is left out
- * as JSON.stringify does. An object that `builders` has is written by its builder.
+ * as JSON.stringify does. An object that `builders` has is written by the builder it makes.
  */
-function* jsonPieces(value: unknown, depth: number, builders: Map<object, StatsSeriesBuilder>): Generator<string> {
-  const builder = typeof value === 'object' && value !== null ? builders.get(value) : undefined;
-  if (builder) {
-    yield* builder.jsonPieces();
+function* jsonPieces(value: unknown, depth: number, builders: Map<object, () => StatsSeriesBuilder>): Generator<string> {
+  const build = typeof value === 'object' && value !== null ? builders.get(value) : undefined;
+  if (build) {
+    yield* build().jsonPieces();
     return;
   }
   if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {
