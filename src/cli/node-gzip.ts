@@ -20,12 +20,21 @@ export const nodeGzip: GzipCodec = {
       stream.on('end', resolve);
       stream.on('error', reject);
     });
+    // zlib compresses a write on a pool thread, but it is this thread's event
+    // loop that starts the next write: while this thread writes pieces, zlib
+    // would compress one piece a turn and then wait. So the pieces wait here,
+    // and zlib is given all of them at once whenever it has nothing left.
+    let waiting: Uint8Array[] = [];
+    const giveWaiting = () => {
+      stream.write(waiting.length === 1 ? waiting[0]! : Buffer.concat(waiting));
+      waiting = [];
+    };
     for (const piece of pieces) {
-      stream.write(piece);
-      // zlib compresses on a pool thread; its callbacks (and the next piece's
-      // start) wait for this thread to turn the event loop
-      await nextTurn();
+      if (piece.length > 0) waiting.push(piece);
+      if (waiting.length > 0 && stream.writableLength === 0) giveWaiting();
+      await nextTurn(); // (at a pause too: zlib's callbacks run in this turn)
     }
+    if (waiting.length > 0) giveWaiting();
     stream.end();
     await ended;
     const total = Buffer.concat(out);

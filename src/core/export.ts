@@ -34,7 +34,11 @@ const PIECE_SIZE = 1 << 16;
  * The UTF-8 of a format in pieces of about PIECE_SIZE bytes. The JSON formats
  * are written as text (PIECE_SIZE characters) and encoded piece by piece; the
  * CSV, mostly the same bytes again and again, is written as bytes directly.
- * `keptWhole`: the caller keeps every piece to join them (see csvPieces).
+ * An empty piece is a pause in a long stretch of work that writes nothing
+ * (webrtc-internals builds a connection's series before writing them): a
+ * consumer that turns its event loop there lets a gzip on another thread go
+ * on with the pieces it has. `keptWhole`: the caller keeps every piece to
+ * join them (see csvPieces).
  */
 export function exportPieces(dump: SessionDump, format: ExportFormat, keptWhole = false): Iterable<Uint8Array<ArrayBuffer>> {
   switch (format) {
@@ -51,12 +55,12 @@ export function exportPieces(dump: SessionDump, format: ExportFormat, keptWhole 
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
   if (options.gzip) return (options.codec ?? webStreamsGzip).gzip(exportPieces(dump, format));
-  return concatBytes([...exportPieces(dump, format, true)]);
+  return concatBytes([...exportPieces(dump, format, true)].filter((piece) => piece.length > 0));
 }
 
 function* encoded(pieces: Iterable<string>): Generator<Uint8Array<ArrayBuffer>> {
   const encoder = new TextEncoder();
-  for (const piece of pieces) yield encoder.encode(piece);
+  for (const piece of pieces) yield piece === '' ? new Uint8Array(0) : encoder.encode(piece);
 }
 
 const EXTENSIONS: Record<ExportFormat, string> = {

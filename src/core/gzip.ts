@@ -5,7 +5,11 @@
 // costs several times what zlib itself does.
 
 export interface GzipCodec {
-  /** gzip of the pieces, concatenated; a piece should be compressing while the next is made */
+  /**
+   * gzip of the pieces, concatenated; a piece should be compressing while the
+   * next is made. An empty piece is a pause (see exportPieces): a place to let
+   * the compressor have what it was given.
+   */
   gzip(pieces: Iterable<Uint8Array>): Promise<Uint8Array>;
   /** the decompressed bytes, or a GunzipError; stops as soon as the output passes `maxBytes` */
   gunzip(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array>;
@@ -72,6 +76,7 @@ export const webStreamsGzip: GzipCodec = {
       // one piece in the compressor while the next is made
       let previous: Promise<void> = Promise.resolve();
       for (const piece of pieces) {
+        if (piece.length === 0) continue; // (a pause: this thread compresses anyway)
         await previous;
         previous = writer.write(piece as Uint8Array<ArrayBuffer>);
       }

@@ -917,7 +917,12 @@ export function internalsConnectionKeys(session: SessionRecord, events: readonly
 
 export function buildInternals(dump: SessionDump): InternalsDump {
   const { doc, stats } = internalsDocument(dump);
-  for (const [object, build] of stats) Object.assign(object, build().result());
+  for (const [object, build] of stats) {
+    const steps = build();
+    let step;
+    while (!(step = steps.next()).done); // (the pauses are for internalsPieces)
+    Object.assign(object, step.value.result());
+  }
   return doc;
 }
 
@@ -929,7 +934,7 @@ export function buildInternals(dump: SessionDump): InternalsDump {
  * the next connection's are built, and one connection's series are in memory
  * at a time.
  */
-function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<object, () => StatsSeriesBuilder> } {
+function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<object, () => StatsBuild> } {
   localeTexts.clear(); // the time zone may have changed since the last export
   const { session } = dump;
   const ordered = orderEvents(dump.events);
@@ -945,7 +950,7 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
   }
   const connections = new Map<string, ConnectionInfo>(session.connections.map((c) => [c.id, c]));
   const PeerConnections: Record<string, InternalsPeerConnection> = {};
-  const stats = new Map<object, () => StatsSeriesBuilder>();
+  const stats = new Map<object, () => StatsBuild>();
   for (const [id, key] of keys) {
     const events = perPc.get(id) ?? [];
     const info = connections.get(id);
@@ -958,7 +963,7 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
       updateLog.push({ type: UPDATE_LOG_NAMES[e.method] ?? e.method, value: updateLogValue(e.method, e.value), timestamp: e.t });
     }
     const series: Record<string, InternalsSeries> = {};
-    if (events.some((e) => e.method === 'getStats')) stats.set(series, () => statsBuilder(events));
+    if (events.some((e) => e.method === 'getStats')) stats.set(series, () => buildStats(events));
     // in Chrome's key order: pid, constraints, rtcConfiguration, stats, updateLog, url
     PeerConnections[key] = {
       pid,
@@ -989,10 +994,26 @@ function internalsDocument(dump: SessionDump): { doc: InternalsDump; stats: Map<
   return { doc: { ...facts, ...out }, stats };
 }
 
-/** The series of a connection's samples (`events`: the connection's, in trace order). */
-function statsBuilder(events: readonly StoredEvent[]): StatsSeriesBuilder {
+/** A connection's series being built: pauses, then the builder. */
+type StatsBuild = Generator<'', StatsSeriesBuilder>;
+
+/** getStats samples added between two pauses of buildStats (a few milliseconds) */
+const SAMPLES_PER_PAUSE = 32;
+
+/**
+ * The series of a connection's samples (`events`: the connection's, in trace
+ * order), pausing (an empty piece) every few samples: building them takes a
+ * while, and an export's consumer turns its event loop at a pause, so that
+ * a gzip on another thread is given the pieces written before.
+ */
+function* buildStats(events: readonly StoredEvent[]): StatsBuild {
   const builder = new StatsSeriesBuilder();
-  for (const e of events) if (e.method === 'getStats') builder.add(e.value as StatsSample | StatsDelta, Boolean(e.full), e.t);
+  let samples = 0;
+  for (const e of events) {
+    if (e.method !== 'getStats') continue;
+    builder.add(e.value as StatsSample | StatsDelta, Boolean(e.full), e.t);
+    if (++samples % SAMPLES_PER_PAUSE === 0) yield '';
+  }
   return builder;
 }
 
@@ -1004,7 +1025,7 @@ export function exportInternals(dump: SessionDump): string {
 /**
  * exportInternals' text in pieces of about `pieceChars` characters (see
  * export.ts: exportPieces): written series by series, so that the whole text
- * need never be one string.
+ * need never be one string. An empty piece is a pause (see buildStats).
  */
 export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Generator<string> {
   let parts: string[] = [];
@@ -1012,6 +1033,10 @@ export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Gener
   const { doc, stats } = internalsDocument(dump);
   // top level, PeerConnections, a connection: key by key; its stats series by series
   for (const part of jsonPieces(doc, 3, stats)) {
+    if (part === '') {
+      yield ''; // a pause while a connection's series are built
+      continue;
+    }
     parts.push(part);
     length += part.length;
     if (length >= pieceChars) {
@@ -1029,10 +1054,11 @@ export function* internalsPieces(dump: SessionDump, pieceChars = 1 << 20): Gener
  * in JSON.stringify's order, and a key whose value is undefined is left out
  * as JSON.stringify does. An object that `builders` has is written by the builder it makes.
  */
-function* jsonPieces(value: unknown, depth: number, builders: Map<object, () => StatsSeriesBuilder>): Generator<string> {
+function* jsonPieces(value: unknown, depth: number, builders: Map<object, () => StatsBuild>): Generator<string> {
   const build = typeof value === 'object' && value !== null ? builders.get(value) : undefined;
   if (build) {
-    yield* build().jsonPieces();
+    const builder = yield* build(); // (its pauses pass through as empty pieces)
+    yield* builder.jsonPieces();
     return;
   }
   if (depth === 0 || typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,11 +1,12 @@
 // exportDump: every format, plain and gzip; file names; the synthetic session.
 
 import { describe, it, expect } from 'vitest';
-import { webStreamsGzip } from '../../src/core/gzip';
+import { concatBytes, webStreamsGzip } from '../../src/core/gzip';
 
 const gunzip = (bytes: Uint8Array) => webStreamsGzip.gunzip(bytes, Infinity);
 import { csvPieces } from '../../src/core/csv';
-import { exportDump, exportFileName, exportText, type ExportFormat } from '../../src/core/export';
+import { exportDump, exportFileName, exportPieces, exportText, type ExportFormat } from '../../src/core/export';
+import { nodeGzip } from '../../src/cli/node-gzip';
 import { exportInternals } from '../../src/core/internals-export';
 import { exportRtcstats, readRtcstats } from '../../src/core/rtcstats';
 import { completeStatsSamples, type SessionRecord } from '../../src/core/session';
@@ -33,6 +34,15 @@ describe('exportDump', () => {
     const back = await gunzip(gz);
     expect(back.length).toBe(plain.length);
     expect(decode(back)).toBe(decode(plain));
+  });
+
+  it('webrtc-internals pauses (empty pieces) while it builds a connection\'s series, every few samples, and gzips the same with them', async () => {
+    const pieces = [...exportPieces(small, 'internals')];
+    const samples = small.events.filter((e) => e.method === 'getStats').length;
+    const pauses = pieces.filter((p) => p.length === 0).length;
+    expect(pauses).toBeGreaterThanOrEqual(samples / 64); // (2 connections of 60 samples: a pause every 32 samples of each)
+    expect(decode(concatBytes(pieces))).toBe(exportInternals(small));
+    expect(decode(await gunzip(await nodeGzip.gzip(pieces)))).toBe(exportInternals(small));
   });
 
   it('keeps non-ASCII text (UTF-8)', async () => {

@@ -19,9 +19,10 @@ describe.each([
   ['web streams (extension)', webStreamsGzip],
   ['node:zlib (command line)', nodeGzip],
 ] as [string, GzipCodec][])('gzip codec: %s', (_, codec) => {
-  it('round-trips empty, short, binary and large inputs, in one piece or many', async () => {
+  it('round-trips empty, short, binary and large inputs, in one piece or many, with pauses (empty pieces) between', async () => {
+    const paused = (pieces: Uint8Array[]) => pieces.flatMap((p) => [new Uint8Array(0), p, new Uint8Array(0)]);
     for (const input of [new Uint8Array(0), enc('x'), enc('{"a":1}'), binary, text]) {
-      for (const pieces of [[input], piecesOf(input, 4096)]) {
+      for (const pieces of [[input], piecesOf(input, 4096), paused(piecesOf(input, 1000))]) {
         expect(sameBytes(await codec.gunzip(await codec.gzip(pieces), Infinity), input)).toBe(true);
       }
     }

@@ -41,12 +41,14 @@ export function workerGzip(createWorker: () => Worker): GzipCodec {
             e.data instanceof ArrayBuffer ? resolve(new Uint8Array(e.data)) : reject(new Error(`gzip failed: ${e.data.error}`));
           worker.onerror = (e) => reject(new Error(`gzip worker failed: ${e.message}`));
         });
-        let posted = 0;
+        let posted = 0; // pieces, and pauses
         for (const piece of pieces) {
-          // a piece that is a view of a larger buffer is copied: only whole buffers can be handed over
-          const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
-          worker.postMessage(own, [own.buffer as ArrayBuffer]);
-          if (++posted % PIECES_PER_TURN === 0) await nextTask();
+          if (piece.length > 0) {
+            // a piece that is a view of a larger buffer is copied: only whole buffers can be handed over
+            const own = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
+            worker.postMessage(own, [own.buffer as ArrayBuffer]);
+          }
+          if (++posted % PIECES_PER_TURN === 0) await nextTask(); // (a pause, an empty piece, counts as a piece)
         }
         worker.postMessage('end');
         return await result;
