@@ -4,19 +4,14 @@
 import { useState } from 'preact/hooks';
 import { call } from '../shared/api';
 import { errorMessage, fromBase64, saveFile } from '../shared/download';
-import { EXPORT_MIME_TYPES, exportDump, exportFileName, type ExportFormat } from '../../core/export';
+import { EXPORT_MIME_TYPES, exportDump, exportFileName } from '../../core/export';
 import { makeSupportBundle } from '../../core/bundle';
 import { pageGzip } from '../shared/worker-gzip';
 import type { SessionDump } from '../../core/dump';
+import { VIEWER_EXPORTS } from './export-formats';
 
 export type ExportSource = { kind: 'stored'; sessionId: string } | { kind: 'dump'; dump: SessionDump };
 
-const FORMATS: { label: string; format: ExportFormat; gzip: boolean }[] = [
-  { label: 'rtcstats', format: 'rtcstats', gzip: false },
-  { label: 'rtcstats .gz', format: 'rtcstats', gzip: true },
-  { label: 'webrtc-internals', format: 'internals', gzip: false },
-  { label: 'CSV', format: 'csv', gzip: false },
-];
 
 export function ExportBar({ source }: { source: ExportSource }) {
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
@@ -36,7 +31,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
     }
   };
 
-  const exportAs = (f: (typeof FORMATS)[number]) =>
+  const exportAs = (f: (typeof VIEWER_EXPORTS)[number]) =>
     run(f.label, async () => {
       const d = await dump();
       const name = exportFileName(d.session, f.format, f.gzip);
@@ -59,7 +54,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
   return (
     <div class="export-bar row" role="group" aria-label="Export">
       <span class="muted">Export:</span>
-      {FORMATS.map((f) => (
+      {VIEWER_EXPORTS.map((f) => (
         <button type="button" key={f.label} disabled={busy} onClick={() => void exportAs(f)}>
           {f.label}
         </button>
