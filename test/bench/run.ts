@@ -256,6 +256,10 @@ async function formatFigures(): Promise<void> {
       `Baseline in ${where}: JSON.stringify of the events ${s(f.stringifyMs)} (${(f.textBytes / 1048576).toFixed(1)} MB), JSON.parse of that ${s(f.parseMs)}.`,
     );
   }
+  console.log(
+    `The first write to each page of ${(node.rows.find((r) => r.format === 'csv')!.bytes / 1048576).toFixed(0)} MB of new memory (the CSV's size; a floor of its export): ` +
+      `${s(node.touchMs)} in Node, ${s(page.touchMs)} in Chromium.`,
+  );
   console.log('Export times are also given as × the stringify of the same environment, import times as × the parse.\n');
   const ratio = (ms: number, base: number) => `${s(ms)} (${(ms / base).toFixed(1)}×)`;
   console.log(row(['format', 'bytes', 'export, Node', 'export, Chromium', 'import, Node', 'import, Chromium', 'target']));
