@@ -9,22 +9,29 @@
 // Exit codes: 0 done, 2 bad input or usage (one line on stderr), 1 anything unexpected.
 
 import { realpathSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { open, readFile, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DumpImportError, type ImportResult } from '../core/dump';
 import { DEFAULT_MAX_BYTES, importDump } from '../core/import';
 import { formatImportSummary } from '../core/summary';
-import { exportDump, type ExportFormat } from '../core/export';
+import { exportDump, exportPieces, type ExportFormat } from '../core/export';
 import { nodeGzip } from './node-gzip';
 
 export interface Io {
+  /** a line to standard output */
   out(text: string): void;
   err(text: string): void;
+  /** bytes to standard output as they are (a converted dump, piece by piece); resolves when more may be written */
+  write(bytes: Uint8Array): Promise<void>;
 }
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text + '\n'),
   err: (text) => process.stderr.write(text + '\n'),
+  async write(bytes) {
+    if (!process.stdout.write(bytes)) await once(process.stdout, 'drain');
+  },
 };
 
 /** A problem with what the user gave us: exit code 2 and this message. */
@@ -76,18 +83,69 @@ export const COMMANDS: Record<string, Command> = {
     description: 'convert a dump to another format (to standard output unless -o is given)',
     async run(args, io) {
       const { file, format, gzip, out } = parseConvertArgs(args);
+      if (out === null && gzip) throw new UsageError('convert --gzip writes binary data: name the output file with -o <out>');
       const result = await loadDump(file);
-      const bytes = await exportDump(result.dump, format, { gzip, codec: nodeGzip });
+      // Plain output is written piece by piece as it is made: a long session's CSV is hundreds of
+      // megabytes, more than one string can hold. A gzip is a few megabytes, made whole.
+      const pieces = gzip ? [await exportDump(result.dump, format, { gzip, codec: nodeGzip })] : exportPieces(result.dump, format);
       if (out === null) {
-        if (gzip) throw new UsageError('convert --gzip writes binary data: name the output file with -o <out>');
-        io.out(new TextDecoder().decode(bytes).replace(/\n$/, ''));
+        for (const piece of pieces) if (piece.length > 0) await io.write(piece);
         return;
       }
-      await writeFile(out, bytes);
-      io.err(`wrote ${out} (${format}${gzip ? ', gzip' : ''}, ${bytes.length} bytes) from ${file} (${result.format})`);
+      const bytes = await writePieces(out, pieces);
+      io.err(`wrote ${out} (${format}${gzip ? ', gzip' : ''}, ${bytes} bytes) from ${file} (${result.format})`);
     },
   },
 };
+
+/**
+ * Writes the pieces to the file `out` (replacing it); returns the bytes
+ * written. A UsageError naming the problem if it cannot be written (a full
+ * disk, say), and then a regular file left half written is removed, so that
+ * it is not taken for the whole dump.
+ */
+async function writePieces(out: string, pieces: Iterable<Uint8Array>): Promise<number> {
+  let handle: FileHandle | null = null;
+  let bytes = 0;
+  try {
+    handle = await open(out, 'w');
+    // writeFile writes each chunk whole; a megabyte a chunk (a write per 64 KB piece cost the CSV of an hour a sixth more time)
+    const chunks = joinedPieces(pieces, 1 << 20, (chunk) => (bytes += chunk.length));
+    await writeFile(handle, chunks);
+    await handle.close();
+    return bytes;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') throw e; // not the file system's: a bug
+    let removed = false;
+    if (handle !== null) {
+      await handle.close().catch(() => {});
+      // (only a regular file: the output may be a device such as /dev/full)
+      if ((await stat(out).catch(() => null))?.isFile()) removed = await unlink(out).then(() => true, () => false);
+    }
+    const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : (e as Error).message;
+    throw new UsageError(`${out}: cannot write the file: ${why}${removed ? ' (the part written was removed)' : ''}`);
+  }
+}
+
+/** The pieces joined into chunks of at least `size` bytes (the last may be smaller), each told to `onChunk`. */
+function* joinedPieces(pieces: Iterable<Uint8Array>, size: number, onChunk: (chunk: Uint8Array) => void): Generator<Uint8Array> {
+  let batch: Uint8Array[] = [];
+  let bytes = 0;
+  const joined = () => {
+    const chunk = Buffer.concat(batch);
+    onChunk(chunk);
+    batch = [];
+    bytes = 0;
+    return chunk;
+  };
+  for (const piece of pieces) {
+    batch.push(piece);
+    bytes += piece.length;
+    if (bytes >= size) yield joined();
+  }
+  if (bytes > 0) yield joined();
+}
 
 const FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];
 

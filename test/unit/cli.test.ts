@@ -4,21 +4,39 @@
 
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS, main, type Io } from '../../src/cli/main';
 import { FIXTURES_DIR } from './support/fixtures';
+import { exportDump } from '../../src/core/export';
+import { importDump } from '../../src/core/import';
+import { syntheticSession } from '../../src/core/synthetic';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DIR = FIXTURES_DIR;
 
+/** main() in-process; `out`: standard output (lines and bytes as written) without its last newline. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  return (await runCounting(...argv)).result;
+}
+
+/** run(), and how many times bytes were written to standard output. */
+async function runCounting(...argv: string[]): Promise<{ result: { code: number; out: string; err: string }; writes: number }> {
+  let writes = 0;
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (t) => err.push(t) };
+  const decoder = new TextDecoder();
+  const io: Io = {
+    out: (t) => out.push(`${t}\n`),
+    err: (t) => err.push(t),
+    write: async (bytes) => {
+      out.push(decoder.decode(bytes, { stream: true }));
+      writes++;
+    },
+  };
   const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return { result: { code, out: out.join('').replace(/\n$/, ''), err: err.join('\n') }, writes };
 }
 
 /** A connection's line of the summary: id, events, samples. */
@@ -147,6 +165,36 @@ describe('webrtc-lens convert', () => {
     const r = await run('convert', `${DIR}/internals/chrome147-two-pc-loopback.json`, '--to=csv');
     expect(r.code).toBe(0);
     expect(r.out.split(/\r?\n/)[0]).toBe('time,timestamp,pcId,statsId,type,kind,property,value');
+  });
+
+  it('writes a long session piece by piece, to standard output and to a file, the same bytes as the export', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const input = join(dir, 'long.rtcstats.jsonl');
+    const dump = syntheticSession({ connections: 2, minutes: 20, pollMs: 1000, seed: 3 });
+    writeFileSync(input, await exportDump(dump, 'rtcstats'));
+    const imported = (await importDump(readFileSync(input))).dump;
+    for (const format of ['csv', 'internals'] as const) {
+      const expected = await exportDump(imported, format);
+      expect(expected.length).toBeGreaterThan(4 << 20); // many pieces
+      const out = join(dir, `long.${format}`);
+      const r = await run('convert', input, '--to', format, '-o', out);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toContain(`(${format}, ${expected.length} bytes)`);
+      expect(Buffer.from(readFileSync(out)).equals(Buffer.from(expected))).toBe(true);
+      const { result: stdout, writes } = await runCounting('convert', input, '--to', format);
+      expect(stdout.code).toBe(0);
+      expect(stdout.out).toBe(new TextDecoder().decode(expected).replace(/\n$/, ''));
+      expect(writes).toBeGreaterThan(expected.length / (1 << 20)); // in pieces, never one string of it all
+    }
+  });
+
+  it('names a file it cannot write, and keeps no half-written file', async () => {
+    const file = `${DIR}/internals/chrome147-two-pc-loopback.json`;
+    const full = await run('convert', file, '--to', 'csv', '-o', '/dev/full'); // every write: no space left
+    expect(full).toEqual({ code: 2, out: '', err: 'webrtc-lens: /dev/full: cannot write the file: no space left on the device' });
+    expect(statSync('/dev/full').isCharacterDevice()).toBe(true); // a device is not removed
+    const missing = join(tmpdir(), 'no-such-dir-webrtc-lens', 'out.csv');
+    expect(await run('convert', file, '--to', 'csv', '-o', missing)).toEqual({ code: 2, out: '', err: `webrtc-lens: ${missing}: cannot write the file: no such directory` });
   });
 
   it('refuses an unknown format, a missing --to, and gzip to the terminal, with exit code 2', async () => {
