@@ -227,6 +227,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The reader of the output went away (`convert ... | head`): nothing more to do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -188,6 +188,13 @@ describe('webrtc-lens convert', () => {
     }
   });
 
+  it('stops quietly when the reader of its output goes away (| head -1), as a process', () => {
+    const convert = `npx tsx src/cli/main.ts convert ${DIR}/internals/chrome147-two-pc-loopback.json --to csv`; // (megabytes: more than a pipe holds)
+    const p = spawnSync('bash', ['-c', `${convert} | head -1; echo "exit $\{PIPESTATUS[0]}"`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    expect(p.stdout).toBe('time,timestamp,pcId,statsId,type,kind,property,value\r\nexit 0\n');
+    expect(p.stderr.split('\n').filter((l) => l.startsWith('webrtc-lens:'))).toEqual([]);
+  }, 60_000);
+
   it('names a file it cannot write, and keeps no half-written file', async () => {
     const file = `${DIR}/internals/chrome147-two-pc-loopback.json`;
     const full = await run('convert', file, '--to', 'csv', '-o', '/dev/full'); // every write: no space left
