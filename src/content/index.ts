@@ -174,13 +174,32 @@ window.addEventListener(
 // the background the page was left. Chrome closes the ports of a page entering
 // the back/forward cache by itself; Firefox keeps them open until the cached
 // page is evicted. A page restored from the cache reconnects with its next entries.
-window.addEventListener('pagehide', () => {
+function leave(): void {
   drainHook();
   flush();
   if (!port) return;
   port.disconnect();
   port = null;
   unsent = unacked.length; // not acknowledged on this port: sent again (and skipped by the background) on the next
+}
+
+// Our pagehide listener runs before the page's own, and pages close their
+// connections there. A visible document turns hidden after every pagehide
+// listener has run: the page is left then, with what its listeners did.
+let leaving = false;
+window.addEventListener('pagehide', () => {
+  if (document.visibilityState !== 'visible') return leave(); // (no visibilitychange comes)
+  drainHook();
+  flush();
+  leaving = true;
+});
+document.addEventListener('visibilitychange', () => {
+  if (!leaving || document.visibilityState !== 'hidden') return;
+  leaving = false;
+  leave();
+});
+window.addEventListener('pageshow', () => {
+  leaving = false;
 });
 
 if (isTop) {

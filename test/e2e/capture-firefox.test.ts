@@ -141,6 +141,25 @@ describe('connection configuration', () => {
   });
 });
 
+describe('a page that closes its connections in its own pagehide listener', () => {
+  // (the page's listener runs after the content script's, which drains the hook on pagehide)
+  it('keeps their close as it navigates away', async () => {
+    const page = await firefox.browser.newPage();
+    await page.goto(`${server.origin}/call.html?seconds=600&close-on-pagehide`);
+    const url = page.url();
+    await page.waitForFunction(() => (window as unknown as { call?: { state: string } }).call?.state === 'connected', { timeout: 30000 });
+    await page.evaluate(() => {
+      const w = window as unknown as { pcs: RTCPeerConnection[] };
+      addEventListener('pagehide', () => w.pcs.forEach((pc) => pc.close()));
+    });
+    await page.goto(`${server.origin}/blank.html`);
+    const ended = await waitFor(async () => (await listSessions(automation)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
+    await page.close();
+    const { events } = await getSessionTrace(automation, ended.id);
+    expect(events.filter((e) => e.method === 'close').map((e) => e.pc).sort()).toEqual(['PC_0', 'PC_1']);
+  });
+});
+
 describe('a frame removed in the task that hung up its call', () => {
   // Removing a frame unloads it at once: entries the hook posted in that task have not reached the content script yet.
   it('keeps its last entries, and ignores forged ones', async () => {

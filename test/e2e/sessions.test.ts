@@ -101,6 +101,27 @@ describe('page loads and tabs', () => {
     await page.close();
   });
 
+  it('keeps the close of connections a page closes in its own pagehide listener as it navigates away', async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/call.html?seconds=600&close-on-pagehide`;
+    await page.goto(url);
+    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    // (a listener of the page's, so after the content script's own, which drains the hook on pagehide)
+    await page.evaluate(() => {
+      const w = window as unknown as { pcs: RTCPeerConnection[] };
+      addEventListener('pagehide', () => w.pcs.forEach((pc) => pc.close()));
+    });
+    await page.goto(`${server.origin}/blank.html`);
+    const bg = await browser.background();
+    const [session] = await waitFor(async () => {
+      const s = await sessionsOf(bg, url);
+      return s[0]?.endTime ? s : null;
+    }, 'the session to end');
+    const { events } = await getSessionTrace(bg, session!.id);
+    expect(events.filter((e) => e.method === 'close').map((e) => e.pc).sort()).toEqual(['PC_0', 'PC_1']);
+    await page.close();
+  });
+
   it('ends the session when its tab closes, and keeps it', async () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=600&close`; // still in the call when the tab closes
