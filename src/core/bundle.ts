@@ -6,7 +6,7 @@
 import { strToU8, Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
 import type { SessionDump } from './dump';
 import { exportDump } from './export';
-import { concatBytes } from './gzip';
+import { concatBytes, type GzipCodec } from './gzip';
 import { DEFAULT_REDACTION, redactDump, type RedactionOptions, type RedactionReport } from './redact';
 import { analyzeDump } from './analysis';
 import { summarizeTrace, formatAnalysis, formatSummary } from './summary';
@@ -99,13 +99,14 @@ function deflatedEntry(filename: string, gz: Uint8Array): { file: ZipInputFile; 
   return { file, body: gz.subarray(at, gz.length - 8) };
 }
 
-export async function makeSupportBundle(dump: SessionDump, redaction: RedactionOptions = DEFAULT_REDACTION): Promise<SupportBundle> {
+/** `codec`: how to gzip the two dumps (the viewer passes its worker's; default the web's CompressionStream here). */
+export async function makeSupportBundle(dump: SessionDump, redaction: RedactionOptions = DEFAULT_REDACTION, codec?: GzipCodec): Promise<SupportBundle> {
   const { dump: safe, report } = redactDump(dump, redaction);
   const fileName = bundleFileName(safe.session.url, safe.session.startTime);
   const base = fileName.replace(/\.zip$/, '');
   const names = { rtcstats: `${base}.rtcstats.jsonl.gz`, internals: `${base}.webrtc-internals.json` };
-  const rtcstats = await exportDump(safe, 'rtcstats', { gzip: true });
-  const internals = deflatedEntry(names.internals, await exportDump(safe, 'internals', { gzip: true }));
+  const rtcstats = await exportDump(safe, 'rtcstats', { gzip: true, codec });
+  const internals = deflatedEntry(names.internals, await exportDump(safe, 'internals', { gzip: true, codec }));
   const parts: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((error, chunk) => {

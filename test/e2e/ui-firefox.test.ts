@@ -233,29 +233,47 @@ describe('the viewer in Firefox', () => {
       await viewer.page.close();
     });
   }
-  it('exports an opened dump as rtcstats .gz (compressed in a worker) that imports back the same', async () => {
-    const file = 'internals/chrome147-two-pc-loopback.json';
+  /** Opens a fixture in the viewer, clicks an Export button and returns the downloaded file's bytes (and what the fixture imports to). */
+  async function exportOpened(file: string, button: string, name: RegExp): Promise<{ bytes: Uint8Array; expected: Awaited<ReturnType<typeof importDump>> }> {
     const expected = await importDump(new Uint8Array(await readFile(join(FIXTURES, file))));
     const viewer = await firefox.extensionPage('src/ui/viewer/viewer.html');
     const input = await viewer.page.waitForSelector('input[type=file]');
     await input!.uploadFile(join(FIXTURES, file));
     await viewer.page.waitForSelector('[data-chart]');
-    await clickButton(viewer.page, 'rtcstats .gz', '.export-bar');
+    await clickButton(viewer.page, button, '.export-bar');
     const status = await waitFor(
       () => viewer.page.$eval('.export-bar [role=status]', (e) => e.textContent ?? '').then((t) => (/^(Saved|Could not)/.test(t) ? t : null), () => null),
       'the export to finish',
     );
-    expect(status).toMatch(/^Saved .*\.rtcstats\.jsonl\.gz$/);
+    expect(status).toMatch(name);
     const fileName = status.slice('Saved '.length);
     const saved = await waitFor(async () => ((await readdir(downloads)).includes(fileName) ? join(downloads, fileName) : null), 'the download');
     const bytes = await waitFor(async () => ((await readdir(downloads)).some((f) => f.endsWith('.part')) ? null : readFile(saved)), 'the download to finish');
-    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
-    const back = await importDump(new Uint8Array(bytes));
-    expect(back.dump.session.connections.map((c) => c.id)).toEqual(expected.dump.session.connections.map((c) => c.id));
-    const samples = (r: typeof back) => [...completeStatsSamples(r.dump.events)].map(({ sample }) => sample);
-    expect(samples(back)).toEqual(samples(expected));
     expect(await viewer.errors()).toEqual([]);
     await viewer.page.close();
+    return { bytes: new Uint8Array(bytes), expected };
+  }
+  const samples = (r: Awaited<ReturnType<typeof importDump>>) => [...completeStatsSamples(r.dump.events)].map(({ sample }) => sample);
+
+  it('exports an opened dump as rtcstats .gz (compressed in a worker) that imports back the same', async () => {
+    const { bytes, expected } = await exportOpened('internals/chrome147-two-pc-loopback.json', 'rtcstats .gz', /^Saved .*\.rtcstats\.jsonl\.gz$/);
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    const back = await importDump(bytes);
+    expect(back.dump.session.connections.map((c) => c.id)).toEqual(expected.dump.session.connections.map((c) => c.id));
+    expect(samples(back)).toEqual(samples(expected));
+  });
+
+  it('makes a support bundle of an opened dump (its dumps gzipped in a worker) whose two dumps import back the same', async () => {
+    const { bytes, expected } = await exportOpened('internals/chrome147-two-pc-loopback.json', 'Support bundle', /^Saved webrtc-.*\.zip$/);
+    const files = unzipSync(bytes);
+    expect(Object.keys(files).map((n) => n.replace(/^.*\.(rtcstats\.jsonl\.gz|webrtc-internals\.json)$/, '$1')).sort()).toEqual(
+      ['README.txt', 'REDACTED.txt', 'rtcstats.jsonl.gz', 'webrtc-internals.json'],
+    );
+    for (const name of Object.keys(files).filter((n) => n.endsWith('.gz') || n.endsWith('.json'))) {
+      const back = await importDump(files[name]!);
+      expect(back.dump.session.connections.map((c) => c.id), name).toEqual(expected.dump.session.connections.map((c) => c.id));
+      expect(samples(back).length, name).toBe(samples(expected).length);
+    }
   });
 });
 

@@ -46,7 +46,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
         saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
         return bundle.fileName;
       }
-      const bundle = await makeSupportBundle(source.dump, (await call('getSettings')).redaction);
+      const bundle = await makeSupportBundle(source.dump, (await call('getSettings')).redaction, pageGzip);
       saveFile(bundle.bytes, bundle.fileName, 'application/zip');
       return bundle.fileName;
     });
