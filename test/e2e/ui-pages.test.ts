@@ -13,9 +13,10 @@ import type { Page } from 'playwright-core';
 import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
 import { chartPoints } from '../support/ui';
 import { servePages, type PageServer } from '../support/server';
-import { listSessions } from '../support/trace';
+import { getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { importDump } from '../../src/core/import';
+import { exportDump } from '../../src/core/export';
 import type { Settings } from '../../src/core/settings';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
@@ -175,15 +176,25 @@ describe('the viewer', () => {
     }
   });
 
-  it('exports a stored session as rtcstats that imports back', async () => {
+  it('exports a stored session as rtcstats that imports back, and as each plain format, the stored trace\'s export byte for byte', async () => {
     const bg = await browser.background();
     const stored = (await listSessions(bg)).find((s) => s.url.includes('/call.html') && s.endTime !== null)!;
     const viewer = await extensionPage('viewer/viewer.html', 'light', undefined, `session=${encodeURIComponent(stored.id)}`);
-    const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByRole('button', { name: 'rtcstats .gz' }).click()]);
-    expect(download.suggestedFilename()).toMatch(/\.rtcstats\.jsonl\.gz$/);
-    const back = await importDump(new Uint8Array(await readFile(await download.path())));
+    const saved = async (button: string) => {
+      const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByRole('button', { name: button, exact: true }).click()]);
+      return { name: download.suggestedFilename(), bytes: new Uint8Array(await readFile(await download.path())) };
+    };
+    const gz = await saved('rtcstats .gz');
+    expect(gz.name).toMatch(/\.rtcstats\.jsonl\.gz$/);
+    const back = await importDump(gz.bytes);
     expect(back.format).toBe('rtcstats');
     expect(back.dump.session.connections).toHaveLength(stored.connections.length);
+    const trace = await getSessionTrace(bg, stored.id);
+    for (const [button, format, ending] of [['rtcstats', 'rtcstats', '.rtcstats.jsonl'], ['webrtc-internals', 'internals', '.webrtc-internals.json'], ['CSV', 'csv', '.stats.csv']] as const) {
+      const plain = await saved(button);
+      expect(plain.name.endsWith(ending), plain.name).toBe(true);
+      expect(Buffer.from(plain.bytes).equals(Buffer.from(await exportDump(trace, format))), format).toBe(true);
+    }
     await viewer.close();
   });
 
