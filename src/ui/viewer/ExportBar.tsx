@@ -3,8 +3,8 @@
 
 import { useState } from 'preact/hooks';
 import { call } from '../shared/api';
-import { errorMessage, fromBase64, piecesBlob, saveFile } from '../shared/download';
-import { EXPORT_MIME_TYPES, exportDump, exportFileName, exportPieces } from '../../core/export';
+import { errorMessage, fromBase64, saveFile } from '../shared/download';
+import { EXPORT_MIME_TYPES, exportDump, exportFileName } from '../../core/export';
 import { makeSupportBundle } from '../../core/bundle';
 import { pageGzip } from '../shared/worker-gzip';
 import type { SessionDump } from '../../core/dump';
@@ -35,8 +35,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
     run(f.label, async () => {
       const d = await dump();
       const name = exportFileName(d.session, f.format, f.gzip);
-      if (f.gzip) saveFile(await exportDump(d, f.format, { gzip: true, codec: pageGzip }), name, 'application/gzip');
-      else saveFile(piecesBlob(exportPieces(d, f.format), EXPORT_MIME_TYPES[f.format]), name);
+      saveFile(await exportDump(d, f.format, { gzip: f.gzip, codec: pageGzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
       return name;
     });
 
