@@ -12,7 +12,6 @@ import { VIEWER_EXPORTS } from './export-formats';
 
 export type ExportSource = { kind: 'stored'; sessionId: string } | { kind: 'dump'; dump: SessionDump };
 
-
 export function ExportBar({ source }: { source: ExportSource }) {
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
