@@ -23,6 +23,7 @@ import { OPEN_AUTOMATION_EVENT, type OpenAutomationPage } from '../core/automati
 import { SETTINGS_KEY, normalizeSettings } from '../core/settings';
 import { StatsCompressor } from '../core/stats-compressor';
 
+/** getStats samples wait this long for others to go with them; every other entry goes in the next task */
 const FLUSH_DELAY_MS = 250;
 const MAX_BATCH = 500;
 const MAX_UNACKED = 50000;
@@ -96,8 +97,16 @@ function flush(): void {
   }
 }
 
+let flushDue = 0; // when the pending flush runs (performance.now())
+
 function scheduleFlush(delay = FLUSH_DELAY_MS): void {
-  if (flushTimer === null) flushTimer = setTimeout(flush, delay);
+  const due = performance.now() + delay;
+  if (flushTimer !== null) {
+    if (flushDue <= due) return;
+    clearTimeout(flushTimer); // sooner than the pending one
+  }
+  flushDue = due;
+  flushTimer = setTimeout(flush, delay);
 }
 
 function accept(data: unknown): void {
@@ -106,6 +115,7 @@ function accept(data: unknown): void {
   // A drained entry may arrive again on the port (a page restored from the back/forward cache): take each once.
   const skip = Math.max(0, received - msg.first + 1);
   received = Math.max(received, msg.first + msg.entries.length - 1);
+  let samplesOnly = true;
   for (const entry of msg.entries.slice(skip)) {
     if (unacked.length >= MAX_UNACKED) {
       stats.reset(); // background unreachable for long: keep the oldest; later samples go complete
@@ -113,8 +123,11 @@ function accept(data: unknown): void {
     }
     unacked.push({ ...stats.compress(entry), s: ++seq });
     unsent++;
+    samplesOnly &&= entry.m === 'getStats';
   }
-  scheduleFlush();
+  // An API call or event goes in the next task: Firefox closes a closing tab's ports before its
+  // pagehide, and a hang-up (close) followed by closing the tab would lose the batch it waits in.
+  scheduleFlush(samplesOnly ? FLUSH_DELAY_MS : 0);
 }
 
 // Take the hook's port once (see src/page/channel.ts for the handshake).

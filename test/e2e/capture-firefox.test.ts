@@ -200,8 +200,8 @@ describe('a frame removed in the task that hung up its call', () => {
 
 describe('closing a tab', () => {
   // Firefox tears down the content script's runtime port of a closing tab before the page's pagehide, so the
-  // entries it has not sent yet (its batch of at most the last 250 ms) are lost; Chromium still sends them.
-  // Everything sent before is kept, and the session ends when the tab closes.
+  // entries it has not sent yet are lost (getStats samples of the last 250 ms at most; other entries go out in
+  // the next task); Chromium still sends them. Everything sent before is kept, and the session ends when the tab closes.
   it('ends the session of the page it showed', async () => {
     const page = await firefox.browser.newPage();
     await page.goto(`${server.origin}/blank.html?closing`);
@@ -213,6 +213,19 @@ describe('closing a tab', () => {
     await page.close();
     const ended = await waitFor(async () => (await listSessions(automation)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
     expect(ended.endTime).toBeGreaterThanOrEqual(closedAt);
+    const { events } = await getSessionTrace(automation, ended.id);
+    expect(events.map((e) => `${e.pc ?? '-'} ${e.method}`)).toEqual(['- create', 'PC_0 create', 'PC_0 close']);
+  });
+
+  it('keeps the calls and events of the page from before the tab closed, even those of its last 250 ms', async () => {
+    // Only getStats samples wait for the content script's 250 ms batch: the rest go out in the next task,
+    // so a hang-up followed by closing the tab keeps its close (the tab closes ~100 ms after it, well within a batch).
+    const page = await firefox.browser.newPage();
+    await page.goto(`${server.origin}/blank.html?closing-soon`);
+    const url = page.url();
+    await page.evaluate(() => new Promise((resolve) => (new RTCPeerConnection().close(), setTimeout(resolve, 100))));
+    await page.close();
+    const ended = await waitFor(async () => (await listSessions(automation)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
     const { events } = await getSessionTrace(automation, ended.id);
     expect(events.map((e) => `${e.pc ?? '-'} ${e.method}`)).toEqual(['- create', 'PC_0 create', 'PC_0 close']);
   });
