@@ -263,7 +263,9 @@ describe('browser restart', () => {
     const url = `${server.origin}/call.html?seconds=1&restart`;
     await page.goto(url);
     await callEnded(page);
-    await waitFor(async () => (await sessionsOf(bg, url))[0]?.statsCount, 'the last session to be stored');
+    // (left, so that nothing more comes: the counts compared below are final)
+    await page.close();
+    await waitFor(async () => (await sessionsOf(bg, url))[0]?.endTime, 'the last session to be stored and ended');
     const before = await listSessions(bg);
     await browser.close({ keepProfile: true });
     browser = await launchWithExtension({ userDataDir: profile });
