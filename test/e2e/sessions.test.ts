@@ -35,6 +35,14 @@ async function sessionsOf(bg: Worker, url: string): Promise<SessionSummary[]> {
   return (await listSessions(bg)).filter((s) => s.url === url);
 }
 
+/** The first session of `url`, once it has ended. */
+async function endedSession(bg: Worker, url: string, what = 'the session to end'): Promise<SessionSummary> {
+  return waitFor(async () => {
+    const [first] = await sessionsOf(bg, url);
+    return first?.endTime ? first : null;
+  }, what);
+}
+
 async function setSettings(change: Partial<Settings>): Promise<Settings> {
   const bg = await browser.background();
   return bg.evaluate((c) => (globalThis as unknown as { setSettings(c: object): Promise<Settings> }).setSettings(c), change);
@@ -89,11 +97,8 @@ describe('page loads and tabs', () => {
       [DRAIN_EVENT, PENDING_EVENT],
     );
     const bg = await browser.background();
-    const [session] = await waitFor(async () => {
-      const s = await sessionsOf(bg, url);
-      return s[0]?.endTime ? s : null;
-    }, 'the session to end');
-    const { events } = await getSessionTrace(bg, session!.id);
+    const session = await endedSession(bg, url);
+    const { events } = await getSessionTrace(bg, session.id);
     expect(events.filter((e) => e.method === 'close')).toHaveLength(2);
     expect(events.filter((e) => e.method.startsWith('forged'))).toEqual([]);
     const seqs = events.map((e) => e.seq).sort((a, b) => a - b);
@@ -113,11 +118,8 @@ describe('page loads and tabs', () => {
     });
     await page.goto(`${server.origin}/blank.html`);
     const bg = await browser.background();
-    const [session] = await waitFor(async () => {
-      const s = await sessionsOf(bg, url);
-      return s[0]?.endTime ? s : null;
-    }, 'the session to end');
-    const { events } = await getSessionTrace(bg, session!.id);
+    const session = await endedSession(bg, url);
+    const { events } = await getSessionTrace(bg, session.id);
     expect(events.filter((e) => e.method === 'close').map((e) => e.pc).sort()).toEqual(['PC_0', 'PC_1']);
     await page.close();
   });
@@ -131,12 +133,9 @@ describe('page loads and tabs', () => {
     await waitFor(async () => (await sessionsOf(bg, url))[0]?.statsCount, 'a stats sample');
     const closedAt = Date.now();
     await page.close();
-    const [session] = await waitFor(async () => {
-      const s = await sessionsOf(bg, url);
-      return s[0]?.endTime ? s : null;
-    }, 'the session to end');
-    expect(session!.endTime!).toBeGreaterThanOrEqual(closedAt - 1000);
-    const { events } = await getSessionTrace(bg, session!.id);
+    const session = await endedSession(bg, url);
+    expect(session.endTime!).toBeGreaterThanOrEqual(closedAt - 1000);
+    const { events } = await getSessionTrace(bg, session.id);
     expect(events.filter((e) => e.method === 'create' && e.pc !== null)).toHaveLength(2);
   });
 });
@@ -225,11 +224,8 @@ describe('settings', () => {
     await page.close();
     await setSettings({ pollIntervalMs: 1000 });
     const bg = await browser.background();
-    const [summary] = await waitFor(async () => {
-      const s = await sessionsOf(bg, url);
-      return s[0]?.endTime ? s : null;
-    }, 'the session to end');
-    const { events } = await getSessionTrace(bg, summary!.id);
+    const summary = await endedSession(bg, url);
+    const { events } = await getSessionTrace(bg, summary.id);
     const times = events.filter((e) => e.pc === 'PC_0' && e.method === 'getStats').map((e) => e.t);
     const gaps = times.slice(1).map((t, i) => t - times[i]!).sort((a, b) => a - b);
     expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(450);
@@ -265,7 +261,7 @@ describe('browser restart', () => {
     await callEnded(page);
     // (left, so that nothing more comes: the counts compared below are final)
     await page.close();
-    await waitFor(async () => (await sessionsOf(bg, url))[0]?.endTime, 'the last session to be stored and ended');
+    await endedSession(bg, url, 'the last session to be stored and ended');
     const before = await listSessions(bg);
     await browser.close({ keepProfile: true });
     browser = await launchWithExtension({ userDataDir: profile });
