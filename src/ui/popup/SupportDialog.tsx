@@ -34,7 +34,7 @@ export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClo
     setStatus({ text: 'Preparing the zip…', error: false });
     try {
       const bundle = await call('saveForSupport', sessionId, choice);
-      saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
+      await saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
       setStatus({ text: `Saved ${bundle.fileName}`, error: false });
     } catch (e) {
       setStatus({ text: `Could not save: ${errorMessage(e)}`, error: true });

@@ -1,8 +1,25 @@
 // Saving a file from an extension page: a Blob and an <a download> click
 // (no `downloads` permission needed).
+//
+// Chromium keeps the Blobs of a profile in memory up to a limit (500 MB in
+// its defaults) and, where it cannot move them to disk, breaks a larger one:
+// its download is cancelled, with nothing said. A long session's CSV is
+// larger than that (4 connections for 90 minutes: 630 MB). So a Blob is first
+// read back (its last byte); one that cannot be read is written to a file in
+// the extension's own file system (the origin private file system, on disk)
+// and that file is downloaded instead.
 
-export function saveFile(bytes: Uint8Array | string, fileName: string, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+/** The folder of the origin private file system that holds large files being saved. */
+const SAVING_FOLDER = 'saving';
+/** Bytes per write to a file on disk. */
+const WRITE_BYTES = 32 << 20;
+/** How long a file written for a download is kept: the download has long finished by then. */
+const KEEP_SAVED_MS = 10 * 60_000;
+
+export async function saveFile(bytes: Uint8Array | string, fileName: string, type = 'application/octet-stream'): Promise<void> {
+  let blob = new Blob([bytes as BlobPart], { type });
+  if (!(await readable(blob))) blob = await onDisk(blob, bytes, type);
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -13,6 +30,59 @@ export function saveFile(bytes: Uint8Array | string, fileName: string, type = 'a
   a.remove();
   // the download has started from the URL; keep it a while for slow disks, then free the memory
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Whether the browser holds all of the Blob (reading its last byte waits for the whole to arrive). */
+async function readable(blob: Blob): Promise<boolean> {
+  if (blob.size === 0) return true;
+  try {
+    await blob.slice(blob.size - 1).arrayBuffer();
+    return true;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'NotReadableError') return false;
+    throw e;
+  }
+}
+
+/** The bytes of `broken` (a Blob the browser could not keep) as a file on disk (origin private file system), to download from there. */
+async function onDisk(broken: Blob, bytes: Uint8Array | string, type: string): Promise<Blob> {
+  try {
+    const folder = await savingFolder();
+    await removeSavedFiles(folder, KEEP_SAVED_MS);
+    const handle = await folder.getFileHandle(`${Date.now()}-${crypto.randomUUID()}`, { create: true });
+    const writable = await handle.createWritable();
+    try {
+      const all = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+      // in parts: one write of the whole was slower, and copied it all once more
+      for (let at = 0; at < all.length; at += WRITE_BYTES) await writable.write(all.subarray(at, at + WRITE_BYTES) as FileSystemWriteChunkType);
+      await writable.close();
+    } catch (e) {
+      await writable.abort().catch(() => undefined);
+      await folder.removeEntry(handle.name).catch(() => undefined);
+      throw e;
+    }
+    setTimeout(() => void folder.removeEntry(handle.name).catch(() => undefined), KEEP_SAVED_MS);
+    const file = await handle.getFile();
+    return file.slice(0, file.size, type); // (still the file on disk, with the type)
+  } catch (e) {
+    throw new Error(`the browser could not keep the ${Math.round(broken.size / 1e6)} MB file in memory, nor write it to disk to save it (${errorMessage(e)})`, { cause: e });
+  }
+}
+
+const savingFolder = async (): Promise<FileSystemDirectoryHandle> =>
+  (await navigator.storage.getDirectory()).getDirectoryHandle(SAVING_FOLDER, { create: true });
+
+/** Removes the files written for downloads more than `olderThanMs` ago. */
+async function removeSavedFiles(folder: FileSystemDirectoryHandle, olderThanMs: number): Promise<void> {
+  for await (const [name, handle] of folder.entries()) {
+    const file = handle.kind === 'file' ? await (handle as FileSystemFileHandle).getFile().catch(() => null) : null;
+    if (!file || Date.now() - file.lastModified > olderThanMs) await folder.removeEntry(name, { recursive: true }).catch(() => undefined);
+  }
+}
+
+/** Removes what saveFile wrote to disk for downloads that have long finished (pages that save call it when they open). */
+export async function removeOldSavedFiles(): Promise<void> {
+  await removeSavedFiles(await savingFolder(), KEEP_SAVED_MS);
 }
 
 export function fromBase64(base64: string): Uint8Array {

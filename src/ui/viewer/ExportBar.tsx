@@ -34,7 +34,7 @@ export function ExportBar({ source }: { source: ExportSource }) {
     run(f.label, async () => {
       const d = await dump();
       const name = exportFileName(d.session, f.format, f.gzip);
-      saveFile(await exportDump(d, f.format, { gzip: f.gzip, codec: pageGzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
+      await saveFile(await exportDump(d, f.format, { gzip: f.gzip, codec: pageGzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
       return name;
     });
 
@@ -42,11 +42,11 @@ export function ExportBar({ source }: { source: ExportSource }) {
     run('the support bundle', async () => {
       if (source.kind === 'stored') {
         const bundle = await call('saveForSupport', source.sessionId); // the settings' redaction defaults
-        saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
+        await saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
         return bundle.fileName;
       }
       const bundle = await makeSupportBundle(source.dump, (await call('getSettings')).redaction, pageGzip);
-      saveFile(bundle.bytes, bundle.fileName, 'application/zip');
+      await saveFile(bundle.bytes, bundle.fileName, 'application/zip');
       return bundle.fileName;
     });
 

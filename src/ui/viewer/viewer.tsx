@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { applyTheme } from '../shared/theme';
-import { errorMessage } from '../shared/download';
+import { errorMessage, removeOldSavedFiles } from '../shared/download';
 import { importDump } from '../../core/import';
 import type { ImportResult } from '../../core/dump';
 import { SessionView } from '../session/SessionView';
@@ -173,3 +173,4 @@ function Viewer() {
 
 applyTheme();
 render(<Viewer />, document.getElementById('app')!);
+void removeOldSavedFiles().catch(() => undefined); // (large exports of earlier visits, see saveFile)
