@@ -2,9 +2,9 @@
 // real fixtures, run as a process through tsx and through main() in-process;
 // bad input gives exit code 2 and one line on stderr.
 
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS, main, type Io } from '../../src/cli/main';
@@ -15,6 +15,17 @@ import { syntheticSession } from '../../src/core/synthetic';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const DIR = FIXTURES_DIR;
+
+const tempDirs: string[] = [];
+/** A new directory, removed after the tests (some hold tens of megabytes). */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** main() in-process; `out`: standard output (lines and bytes as written) without its last newline. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -58,7 +69,7 @@ describe('webrtc-lens summarize', () => {
   }, 60_000);
 
   it('bad input as a process: exit code 2 and one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const dir = tempDir();
     const file = join(dir, 'not-a-dump.txt');
     writeFileSync(file, 'hello\n');
     const p = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'summarize', file], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
@@ -112,7 +123,7 @@ describe('webrtc-lens summarize', () => {
   });
 
   it('lists a connection without events and the import\'s warnings', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const dir = tempDir();
     const file = join(dir, 'internals.json');
     writeFileSync(file, JSON.stringify({ PeerConnections: { '9-1': { updateLog: [{ type: 'x', value: '' }] }, '9-2': {} }, UserAgent: 'UA' }));
     const r = await run('summarize', file);
@@ -137,7 +148,7 @@ describe('webrtc-lens summarize', () => {
   });
 
   it('a truncated gzip file: exit code 2 with the problem named', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const dir = tempDir();
     const file = join(dir, 'cut.json.gz');
     const gz = readFileSync(`${DIR}/internals/chrome142-gum-only.json.gz`);
     writeFileSync(file, gz.subarray(0, gz.length - 30));
@@ -147,7 +158,7 @@ describe('webrtc-lens summarize', () => {
 
 describe('webrtc-lens convert', () => {
   it('converts a webrtc-internals dump to rtcstats (gzip) that summarizes with the same connections', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const dir = tempDir();
     const out = join(dir, 'converted.rtcstats.jsonl.gz');
     const converted = await run('convert', `${DIR}/internals/chrome147-two-pc-loopback.json`, '--to', 'rtcstats', '--gzip', '-o', out);
     expect(converted.code).toBe(0);
@@ -168,7 +179,7 @@ describe('webrtc-lens convert', () => {
   });
 
   it('writes a long session piece by piece, to standard output and to a file, the same bytes as the export', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'webrtc-lens-cli-'));
+    const dir = tempDir();
     const input = join(dir, 'long.rtcstats.jsonl');
     const dump = syntheticSession({ connections: 2, minutes: 20, pollMs: 1000, seed: 3 });
     writeFileSync(input, await exportDump(dump, 'rtcstats'));
