@@ -10,6 +10,7 @@ import { exportText, type ExportFormat } from '../core/export';
 import { makeSupportBundle } from '../core/bundle';
 import type { SessionDump } from '../core/dump';
 import { redactDump, type RedactionOptions } from '../core/redact';
+import { mergeTabSessions, sessionsOfSameTab } from '../core/tab';
 import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
 import { forgetSessions, liveSummaries } from './live-summary';
 import { loadSettings, saveSettings } from './settings';
@@ -34,6 +35,11 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       return { fileName: bundle.fileName, base64: toBase64(bundle.bytes), files: bundle.files, report: bundle.report };
     },
     getSessionTrace: loadDump,
+    async getTabTrace(id) {
+      const tab = sessionsOfSameTab(await allSessions(), id);
+      if (tab.length <= 1) return loadDump(id);
+      return mergeTabSessions(await Promise.all(tab.map((s) => loadDump(s.id))));
+    },
     async deleteSession(id) {
       await deleteSessions([id]);
       forgetSessions([id]);

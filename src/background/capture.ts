@@ -1,6 +1,7 @@
 // Receives the trace of every hooked frame over runtime ports and stores it.
 
 import browser from 'webextension-polyfill';
+import { browserRun } from './browser-run';
 import {
   PROTOCOL_VERSION,
   TRACE_PORT_NAME,
@@ -64,6 +65,7 @@ function handlePort(port: browser.Runtime.Port): void {
           {
             sessionId,
             tabId,
+            browserRun: await browserRun(),
             frameId,
             url: page?.url ?? port.sender?.tab?.url ?? msg.frame.url,
             origin: page?.origin ?? msg.frame.origin,

@@ -2,6 +2,7 @@
 // never only in the service worker's memory (it can be stopped at any time).
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { browserRun } from './browser-run';
 import type { FrameInfo, SessionRecord } from '../core/session';
 import { applyEventsToSession, completeStatsSamples } from '../core/session';
 import { decodeChunk, encodeChunk } from '../core/chunk';
@@ -41,6 +42,7 @@ const eventBytes = (e: StoredEvent) => JSON.stringify(e).length;
 export interface SessionOrigin {
   sessionId: string;
   tabId: number;
+  browserRun: string;
   frameId: number;
   url: string;
   origin: string;
@@ -75,6 +77,7 @@ export async function attachFrame(where: SessionOrigin, hello: FrameHello): Prom
     session = {
       id: where.sessionId,
       tabId: where.tabId,
+      browserRun: where.browserRun,
       url: where.url,
       origin: where.origin,
       title: where.title,
@@ -183,10 +186,10 @@ export async function openSessionsOfTab(tabId: number): Promise<StoredSession[]>
   return all.filter((s) => s.endTime === null);
 }
 
-/** Every session of a tab, oldest first. */
+/** Every session of a tab in this run of the browser (see browserRun), oldest first. */
 export async function sessionsOfTab(tabId: number): Promise<StoredSession[]> {
-  const all = await (await db()).getAllFromIndex('sessions', 'byTab', tabId);
-  return all.sort((a, b) => a.startTime - b.startTime);
+  const [all, run] = await Promise.all([(await db()).getAllFromIndex('sessions', 'byTab', tabId), browserRun()]);
+  return all.filter((s) => s.browserRun === run).sort((a, b) => a.startTime - b.startTime);
 }
 
 /** All events of a session, compacted or not, unordered (see orderEvents). */

@@ -27,6 +27,7 @@ export const AUTOMATION_FUNCTIONS = [
   'exportSession',
   'saveForSupport',
   'getSessionTrace',
+  'getTabTrace',
   'deleteSession',
   'getSettings',
   'setSettings',
@@ -72,6 +73,13 @@ export interface AutomationApi {
   ): Promise<{ fileName: string; base64: string; files: string[]; report: RedactionReport }>;
   /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
   getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
+  /**
+   * Every page load of the session's tab (in the same run of the browser) as
+   * one session, oldest first (see src/core/tab.ts): the first page load's
+   * connections keep their ids, the later ones' are qualified by frame
+   * (`f1-PC_0`). With one page load, the same as getSessionTrace.
+   */
+  getTabTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
   deleteSession(id: string): Promise<void>;
   getSettings(): Promise<Settings>;
   /** Merges the change (values are clamped to their bounds); applies from the next page load on. */

@@ -76,11 +76,12 @@ export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * `webrtc-lens_<host>_<start, UTC>.<format>[.gz]`, e.g.
+ * `webrtc-lens_<host>_<start, UTC>[_<n>-page-loads].<format>[.gz]`, e.g.
  * `webrtc-lens_meet.example.com_2025-09-23T04-35-15Z.rtcstats.jsonl.gz`:
- * safe on every file system, sorts by time for one host.
+ * safe on every file system, sorts by time for one host. `pageLoads`: of a
+ * tab's page loads merged into one dump (src/core/tab.ts), how many.
  */
-export function exportFileName(session: Pick<SessionRecord, 'url' | 'origin' | 'startTime'>, format: ExportFormat, gzipped = false): string {
+export function exportFileName(session: Pick<SessionRecord, 'url' | 'origin' | 'startTime'>, format: ExportFormat, gzipped = false, pageLoads = 1): string {
   let host: string;
   try {
     host = new URL(session.url).hostname;
@@ -90,5 +91,5 @@ export function exportFileName(session: Pick<SessionRecord, 'url' | 'origin' | '
   host = host.replace(/[^A-Za-z0-9.-]+/g, '_').replace(/^[._-]+|[._-]+$/g, '').slice(0, 80) || 'page';
   const d = new Date(session.startTime);
   const when = Number.isNaN(d.getTime()) ? 'unknown-time' : d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
-  return `webrtc-lens_${host}_${when}.${EXTENSIONS[format]}${gzipped ? '.gz' : ''}`;
+  return `webrtc-lens_${host}_${when}${pageLoads > 1 ? `_${pageLoads}-page-loads` : ''}.${EXTENSIONS[format]}${gzipped ? '.gz' : ''}`;
 }

@@ -26,6 +26,8 @@ export interface ConnectionInfo {
 export interface SessionRecord {
   id: string;
   tabId: number;
+  /** the run of the browser it was recorded in (tab ids are reused after a restart); none in imported dumps and sessions stored before it was kept */
+  browserRun?: string;
   url: string;
   origin: string;
   title: string;
@@ -52,6 +54,7 @@ export type SessionSummary = Pick<
   SessionRecord,
   | 'id'
   | 'tabId'
+  | 'browserRun'
   | 'url'
   | 'origin'
   | 'title'
@@ -69,6 +72,7 @@ export function summarizeSession(s: SessionRecord): SessionSummary {
   return {
     id: s.id,
     tabId: s.tabId,
+    ...(s.browserRun === undefined ? {} : { browserRun: s.browserRun }),
     url: s.url,
     origin: s.origin,
     title: s.title,

@@ -19,6 +19,7 @@ import { importDump } from '../../src/core/import';
 import { exportDump } from '../../src/core/export';
 import { syntheticSession } from '../../src/core/synthetic';
 import type { Settings } from '../../src/core/settings';
+import { completeStatsSamples } from '../../src/core/session';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/dumps');
@@ -229,6 +230,45 @@ describe('the viewer', () => {
     }
     expect(pageErrors).toEqual([]);
     await viewer.close();
+  });
+
+  it('exports all page loads of a reloaded tab as one rtcstats dump, with the connections and samples of both', async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/call.html?seconds=1&reloaded=1`;
+    const ended = () => page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+    await page.goto(url);
+    await ended();
+    await page.reload(); // the same tab: a second page load, a second call
+    await ended();
+    await page.goto('about:blank');
+    const bg = await browser.background();
+    const loads = await waitFor(async () => {
+      const mine = (await listSessions(bg)).filter((s) => s.url === url);
+      return mine.length === 2 && mine.every((s) => s.endTime !== null) ? mine.sort((a, b) => a.startTime - b.startTime) : null;
+    }, 'both page loads to end');
+    expect(loads[0]!.tabId).toBe(loads[1]!.tabId);
+    expect(loads[0]!.browserRun).toMatch(/^[0-9a-f-]{36}$/);
+    expect(loads[1]!.browserRun).toBe(loads[0]!.browserRun);
+    const traces = await Promise.all(loads.map((s) => getSessionTrace(bg, s.id)));
+    const viewer = await extensionPage('viewer/viewer.html', 'light', undefined, `session=${encodeURIComponent(loads[1]!.id)}`);
+    await viewer.getByLabel('all 2 page loads of this tab').check();
+    await viewer.locator('.export-bar').screenshot({ path: join(SCREENSHOTS, 'viewer-export-tab-light.png') });
+    const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByRole('button', { name: 'rtcstats', exact: true }).click()]);
+    expect(download.suggestedFilename()).toMatch(/_2-page-loads\.rtcstats\.jsonl$/);
+    const back = (await importDump(new Uint8Array(await readFile(await download.path())))).dump;
+    const secondFrame = traces[0]!.session.frames.length;
+    const expectedIds = [...traces[0]!.session.connections.map((c) => c.id), ...traces[1]!.session.connections.map((c) => `f${secondFrame}-${c.id}`)];
+    expect(back.session.connections.map((c) => c.id).sort()).toEqual(expectedIds.sort());
+    const samples = (events: typeof back.events, pc: string) => [...completeStatsSamples(events)].filter((s) => s.event.pc === pc).map((s) => s.sample);
+    for (const c of traces[0]!.session.connections) expect(samples(back.events, c.id), c.id).toEqual(samples(traces[0]!.events, c.id));
+    for (const c of traces[1]!.session.connections) expect(samples(back.events, `f${secondFrame}-${c.id}`), c.id).toEqual(samples(traces[1]!.events, c.id));
+    expect(samples(back.events, expectedIds.at(-1)!).length).toBeGreaterThan(0);
+    // unchecked: the one page load, as before
+    await viewer.getByLabel('all 2 page loads of this tab').uncheck();
+    const [single] = await Promise.all([viewer.waitForEvent('download'), viewer.getByRole('button', { name: 'rtcstats', exact: true }).click()]);
+    expect((await importDump(new Uint8Array(await readFile(await single.path())))).dump.session.connections.map((c) => c.id)).toEqual(traces[1]!.session.connections.map((c) => c.id));
+    await viewer.close();
+    await page.close();
   });
 
   it('saves a CSV larger than Chromium keeps in memory (4 connections for 90 minutes, 630 MB) whole', async () => {

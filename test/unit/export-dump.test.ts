@@ -63,6 +63,7 @@ describe('exportFileName', () => {
     expect(exportFileName(s, 'rtcstats', true)).toBe('webrtc-lens_meet.example.com_2025-09-23T04-35-15Z.rtcstats.jsonl.gz');
     expect(exportFileName(s, 'internals', false)).toBe('webrtc-lens_meet.example.com_2025-09-23T04-35-15Z.webrtc-internals.json');
     expect(exportFileName(s, 'csv', true)).toBe('webrtc-lens_meet.example.com_2025-09-23T04-35-15Z.stats.csv.gz');
+    expect(exportFileName(s, 'rtcstats', true, 3)).toBe('webrtc-lens_meet.example.com_2025-09-23T04-35-15Z_3-page-loads.rtcstats.jsonl.gz');
   });
   it('is safe for any URL', () => {
     expect(exportFileName({ ...s, url: 'file:///C:/x.html', origin: 'null' }, 'csv')).toBe('webrtc-lens_page_2025-09-23T04-35-15Z.stats.csv');
