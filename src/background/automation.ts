@@ -15,7 +15,7 @@ import { allSessions, deleteSessions, getSession, sessionEvents } from './store'
 import { forgetSessions, liveSummaries } from './live-summary';
 import { loadSettings, saveSettings } from './settings';
 import { applyCaptureRegistration } from './registration';
-import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationApi, type AutomationFunction } from '../core/automation';
+import { AUTOMATION_PAGE, isOpenAutomationPage, parseAutomationCall, type AutomationApi, type AutomationFunction, type SessionScope } from '../core/automation';
 
 const EXPORT_FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];
 
@@ -30,23 +30,19 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       if (!EXPORT_FORMATS.includes(format)) throw new Error(`unknown export format "${String(format)}" (known: ${EXPORT_FORMATS.join(', ')})`);
       return exportText(await loadDump(id), format);
     },
-    async saveForSupport(id, redaction) {
-      const bundle = await makeSupportBundle(await loadDump(id), await redactionOptions(redaction));
+    async saveForSupport(id, redaction, scope) {
+      const bundle = await makeSupportBundle(await loadScope(id, scope), await redactionOptions(redaction));
       return { fileName: bundle.fileName, base64: toBase64(bundle.bytes), files: bundle.files, report: bundle.report };
     },
     getSessionTrace: loadDump,
-    async getTabTrace(id) {
-      const tab = sessionsOfSameTab(await allSessions(), id);
-      if (tab.length <= 1) return loadDump(id);
-      return mergeTabSessions(await Promise.all(tab.map((s) => loadDump(s.id))));
-    },
+    getTabTrace: (id) => loadScope(id, { wholeTab: true }),
     async deleteSession(id) {
       await deleteSessions([id]);
       forgetSessions([id]);
     },
     liveTabs: () => liveSummaries(ready),
-    async previewRedaction(id, redaction) {
-      return redactDump(await loadDump(id), await redactionOptions(redaction)).report;
+    async previewRedaction(id, redaction, scope) {
+      return redactDump(await loadScope(id, scope), await redactionOptions(redaction)).report;
     },
     async deleteSessions(ids) {
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new Error('deleteSessions takes an array of session ids');
@@ -119,6 +115,14 @@ async function loadDump(id: string): Promise<SessionDump> {
   const session = await getSession(id);
   if (!session) throw new Error(`no session with id "${id}"`);
   return { session, events: orderEvents(await sessionEvents(id)) };
+}
+
+/** The session, or with `wholeTab` every page load of its tab as one dump (src/core/tab.ts). */
+async function loadScope(id: string, scope?: SessionScope): Promise<SessionDump> {
+  if (scope?.wholeTab !== true) return loadDump(id);
+  const tab = sessionsOfSameTab(await allSessions(), id);
+  if (tab.length <= 1) return loadDump(id);
+  return mergeTabSessions(await Promise.all(tab.map((s) => loadDump(s.id))));
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -20,6 +20,11 @@ import type { LiveSessionSummary } from './live-summary';
 export const AUTOMATION_PAGE = 'src/ui/automation.html';
 export const OPEN_AUTOMATION_EVENT = 'webrtc-lens:open-automation';
 
+/** What of a session's tab a call takes: the session alone (the default), or every page load of its tab (see getTabTrace). */
+export interface SessionScope {
+  wholeTab?: boolean;
+}
+
 /** The functions of AutomationApi (src/background/automation.ts checks that the lists agree). */
 export const AUTOMATION_FUNCTIONS = [
   'whenReady',
@@ -70,6 +75,7 @@ export interface AutomationApi {
   saveForSupport(
     id: string,
     redaction?: RedactionOptions,
+    scope?: SessionScope,
   ): Promise<{ fileName: string; base64: string; files: string[]; report: RedactionReport }>;
   /** The stored session and its trace in order (getStats values as stored: deltas or full samples). */
   getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
@@ -87,7 +93,7 @@ export interface AutomationApi {
   /** The live sessions (one per tab with WebRTC activity), newest first: connections, live ones, bitrate, worst state. */
   liveTabs(): Promise<LiveSessionSummary[]>;
   /** What saveForSupport would mask with these options (the settings' defaults where not given), without making the zip. */
-  previewRedaction(id: string, redaction?: RedactionOptions): Promise<RedactionReport>;
+  previewRedaction(id: string, redaction?: RedactionOptions, scope?: SessionScope): Promise<RedactionReport>;
   /** Deletes these sessions, except live ones (still being recorded); resolves with the ids deleted. */
   deleteSessions(ids: string[]): Promise<string[]>;
   /** Deletes every session except live ones; resolves with the ids deleted. */

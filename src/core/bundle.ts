@@ -40,13 +40,22 @@ export function bundleFileName(siteUrl: string, startTime: number): string {
 function readme(dump: SessionDump, files: { rtcstats: string; internals: string }, report: RedactionReport): string {
   const s = dump.session;
   const summary = formatSummary(summarizeTrace(s, dump.events));
+  // a tab's page loads merged into one session (src/core/tab.ts): one top frame each
+  const pageLoads = s.frames.filter((f) => f.isTop);
   return [
     'WebRTC Lens — support bundle',
     '============================',
     '',
-    'A recording of the WebRTC activity of one page load, made on the user\'s machine by the',
+    `A recording of the WebRTC activity of ${pageLoads.length > 1 ? `${pageLoads.length} page loads of one tab` : 'one page load'}, made on the user's machine by the`,
     `WebRTC Lens browser extension (version ${s.extensionVersion}).`,
     '',
+    ...(pageLoads.length > 1
+      ? [
+          'Page loads (the connections of each after the first are named f<frame>-<id>, e.g. f1-PC_0):',
+          ...pageLoads.map((f, i) => `  ${i + 1}. ${new Date(f.firstSeen).toISOString()}  ${f.url}`),
+          '',
+        ]
+      : []),
     'Inside:',
     `  ${files.rtcstats}`,
     '      rtcstats dump (file format 3, JSON Lines, gzip): every WebRTC API call and event with',

@@ -232,7 +232,7 @@ describe('the viewer', () => {
     await viewer.close();
   });
 
-  it('exports all page loads of a reloaded tab as one rtcstats dump, with the connections and samples of both', async () => {
+  it('exports all page loads of a reloaded tab as one rtcstats dump (viewer) and one support bundle (popup), with the connections and samples of both', async () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=1&reloaded=1`;
     const ended = () => page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
@@ -240,6 +240,19 @@ describe('the viewer', () => {
     await ended();
     await page.reload(); // the same tab: a second page load, a second call
     await ended();
+
+    // the popup's "Save for support" of the live page load takes the earlier one too (checked by default)
+    const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 760 });
+    const item = popup.locator('li.session', { has: popup.locator('.url', { hasText: url }) });
+    await item.getByRole('button', { name: 'Save for support…' }).click();
+    const include = item.getByLabel(/Include the earlier page load of this tab/);
+    expect(await include.isChecked()).toBe(true);
+    await waitFor(async () => /^\d+ \(\d+ distinct\)$/.test(await item.locator('[data-kind="ipAddresses"]').innerText()), 'the preview');
+    const [zip] = await Promise.all([popup.waitForEvent('download'), item.getByRole('button', { name: 'Save zip' }).click()]);
+    const files = unzipSync(new Uint8Array(await readFile(await zip.path())));
+    const bundled = (await importDump(files[Object.keys(files).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!]!)).dump;
+    await popup.close();
+
     await page.goto('about:blank');
     const bg = await browser.background();
     const loads = await waitFor(async () => {
@@ -258,7 +271,8 @@ describe('the viewer', () => {
     const back = (await importDump(new Uint8Array(await readFile(await download.path())))).dump;
     const secondFrame = traces[0]!.session.frames.length;
     const expectedIds = [...traces[0]!.session.connections.map((c) => c.id), ...traces[1]!.session.connections.map((c) => `f${secondFrame}-${c.id}`)];
-    expect(back.session.connections.map((c) => c.id).sort()).toEqual(expectedIds.sort());
+    expect(back.session.connections.map((c) => c.id).sort()).toEqual([...expectedIds].sort());
+    expect(bundled.session.connections.map((c) => c.id).sort()).toEqual([...expectedIds].sort());
     const samples = (events: typeof back.events, pc: string) => [...completeStatsSamples(events)].filter((s) => s.event.pc === pc).map((s) => s.sample);
     for (const c of traces[0]!.session.connections) expect(samples(back.events, c.id), c.id).toEqual(samples(traces[0]!.events, c.id));
     for (const c of traces[1]!.session.connections) expect(samples(back.events, `f${secondFrame}-${c.id}`), c.id).toEqual(samples(traces[1]!.events, c.id));

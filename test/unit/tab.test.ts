@@ -10,6 +10,8 @@ import { buildInternals } from '../../src/core/internals-export';
 import { completeStatsSamples } from '../../src/core/session';
 import type { SessionDump } from '../../src/core/dump';
 import type { StatsSample } from '../../src/core/stats-delta';
+import { makeSupportBundle } from '../../src/core/bundle';
+import { strFromU8, unzipSync } from 'fflate';
 
 describe('sessionsOfSameTab', () => {
   const s = (id: string, tabId: number, browserRun: string | undefined, startTime: number) => ({ id, tabId, browserRun, startTime });
@@ -114,5 +116,19 @@ describe('mergeTabSessions', () => {
     expect(merged.events.filter((e) => e.pc === `f${n + 1}-PC_9`).map((e) => e.frame)).toEqual([n + 1]);
     expect(mergeTabSessions([first])).toBe(first);
     expect(() => mergeTabSessions([])).toThrow(/no session/);
+  });
+
+  it('makes a support bundle whose README lists the page loads (their URLs redacted) and whose dumps hold both', async () => {
+    const [first, second] = reloadedCall();
+    const bundle = await makeSupportBundle(mergeTabSessions([first, second]));
+    const files = unzipSync(bundle.bytes);
+    const readme = strFromU8(files['README.txt']!);
+    expect(readme).toContain('of 2 page loads of one tab');
+    expect(readme).toContain(`1. ${new Date(first.session.startTime).toISOString()}  https://meet.example.com/room/synthetic\n`);
+    expect(readme).toContain(`2. ${new Date(second.session.startTime).toISOString()}  https://meet.example.com/room/synthetic\n`); // (query removed)
+    expect(readme).not.toContain('reloaded=1');
+    const rtcstats = Object.keys(files).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!;
+    const back = (await importDump(files[rtcstats]!)).dump;
+    expect(back.session.connections).toHaveLength(3);
   });
 });

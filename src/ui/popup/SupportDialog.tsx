@@ -1,17 +1,34 @@
 // "Save for support" with a preview of what will be masked: per kind, how much
-// the session holds, and a switch for each (defaults from the settings).
+// the session holds, and a switch for each (defaults from the settings). When
+// the tab was loaded before in this call (a reload), its earlier page loads go
+// in the zip too unless unchecked: the failed attempt is often the earlier one.
 
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../shared/api';
 import { errorMessage, fromBase64, saveFile } from '../shared/download';
 import { previewOptions, redactionPreviewRows } from '../../core/redaction-preview';
 import type { RedactionOptions, RedactionReport } from '../../core/redact';
+import { sessionsOfSameTab } from '../../core/tab';
 
 export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClose: () => void }) {
   const [choice, setChoice] = useState<Required<RedactionOptions> | null>(null);
   const [report, setReport] = useState<RedactionReport | null>(null);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** the tab's page loads before this one (same browser run), and whether they go in the zip */
+  const [earlier, setEarlier] = useState<{ count: number; since: number } | null>(null);
+  const [wholeTab, setWholeTab] = useState(true);
+
+  useEffect(() => {
+    call('listSessions')
+      .then((all) => {
+        const tab = sessionsOfSameTab(all, sessionId);
+        const before = tab.filter((s) => s.startTime < (tab.find((t) => t.id === sessionId)?.startTime ?? 0));
+        setEarlier(before.length > 0 ? { count: before.length, since: before[0]!.startTime } : null);
+      })
+      .catch(() => setEarlier(null)); // (this page load alone)
+  }, [sessionId]);
+  const scope = { wholeTab: wholeTab && earlier !== null };
 
   useEffect(() => {
     call('getSettings')
@@ -23,17 +40,17 @@ export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClo
   useEffect(() => {
     if (!choice) return;
     setReport(null);
-    call('previewRedaction', sessionId, previewOptions(choice))
+    call('previewRedaction', sessionId, previewOptions(choice), scope)
       .then(setReport)
       .catch((e: unknown) => setStatus({ text: `Could not preview the redaction: ${errorMessage(e)}`, error: true }));
-  }, [sessionId, keepTurn]); // only the TURN choice changes the preview
+  }, [sessionId, keepTurn, scope.wholeTab]); // of the choices, only the TURN one changes the preview
 
   const save = async () => {
     if (!choice) return;
     setSaving(true);
     setStatus({ text: 'Preparing the zip…', error: false });
     try {
-      const bundle = await call('saveForSupport', sessionId, choice);
+      const bundle = await call('saveForSupport', sessionId, choice, scope);
       await saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
       setStatus({ text: `Saved ${bundle.fileName}`, error: false });
     } catch (e) {
@@ -47,6 +64,15 @@ export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClo
   return (
     <section class="support" aria-label="Save for support">
       <h3>Before saving: what will be masked</h3>
+      {earlier && (
+        <label class="choice">
+          <input type="checkbox" checked={wholeTab} onChange={(e) => setWholeTab((e.currentTarget as HTMLInputElement).checked)} />
+          <span>
+            Include the {earlier.count === 1 ? 'earlier page load' : `${earlier.count} earlier page loads`} of this tab (since{' '}
+            {new Date(earlier.since).toLocaleTimeString()})
+          </span>
+        </label>
+      )}
       {!report && !status?.error && <p class="muted">Looking at the session…</p>}
       {report && choice && (
         <fieldset>

@@ -59,12 +59,12 @@ export function ExportBar({ source }: { source: ExportSource }) {
 
   const supportBundle = () =>
     run('the support bundle', async () => {
-      if (source.kind === 'stored' && !tab) {
-        const bundle = await call('saveForSupport', source.sessionId); // the settings' redaction defaults
+      if (source.kind === 'stored') {
+        const bundle = await call('saveForSupport', source.sessionId, undefined, { wholeTab: tab }); // the settings' redaction defaults
         await saveFile(fromBase64(bundle.base64), bundle.fileName, 'application/zip');
         return bundle.fileName;
       }
-      const bundle = await makeSupportBundle(await dump(), (await call('getSettings')).redaction, pageGzip);
+      const bundle = await makeSupportBundle(source.dump, (await call('getSettings')).redaction, pageGzip);
       await saveFile(bundle.bytes, bundle.fileName, 'application/zip');
       return bundle.fileName;
     });
