@@ -248,6 +248,7 @@ describe('the viewer', () => {
     const include = item.getByLabel(/Include the earlier page load of this tab/);
     expect(await include.isChecked()).toBe(true);
     await waitFor(async () => /^\d+ \(\d+ distinct\)$/.test(await item.locator('[data-kind="ipAddresses"]').innerText()), 'the preview');
+    await popup.screenshot({ path: join(SCREENSHOTS, 'popup-save-tab-light.png') });
     const [zip] = await Promise.all([popup.waitForEvent('download'), item.getByRole('button', { name: 'Save zip' }).click()]);
     const files = unzipSync(new Uint8Array(await readFile(await zip.path())));
     const bundled = (await importDump(files[Object.keys(files).find((n) => n.endsWith('.rtcstats.jsonl.gz'))!]!)).dump;

@@ -63,7 +63,6 @@ export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClo
   const rows = report && choice ? redactionPreviewRows(report, choice) : [];
   return (
     <section class="support" aria-label="Save for support">
-      <h3>Before saving: what will be masked</h3>
       {earlier && (
         <label class="choice">
           <input type="checkbox" checked={wholeTab} onChange={(e) => setWholeTab((e.currentTarget as HTMLInputElement).checked)} />
@@ -73,6 +72,7 @@ export function SupportDialog({ sessionId, onClose }: { sessionId: string; onClo
           </span>
         </label>
       )}
+      <h3>Before saving: what will be masked</h3>
       {!report && !status?.error && <p class="muted">Looking at the session…</p>}
       {report && choice && (
         <fieldset>
