@@ -26,9 +26,9 @@ export function installAutomationApi(ready: Promise<unknown>): void {
     async listSessions() {
       return (await allSessions()).map(summarizeSession);
     },
-    async exportSession(id, format = 'rtcstats') {
+    async exportSession(id, format = 'rtcstats', scope) {
       if (!EXPORT_FORMATS.includes(format)) throw new Error(`unknown export format "${String(format)}" (known: ${EXPORT_FORMATS.join(', ')})`);
-      return exportText(await loadDump(id), format);
+      return exportText(await loadScope(id, scope), format);
     },
     async saveForSupport(id, redaction, scope) {
       const bundle = await makeSupportBundle(await loadScope(id, scope), await redactionOptions(redaction));

@@ -67,7 +67,7 @@ export interface AutomationApi {
   whenReady(): Promise<void>;
   listSessions(): Promise<SessionSummary[]>;
   /** The session as a dump: 'rtcstats' (file format 3), 'internals' (webrtc-internals JSON) or 'csv'; not redacted. */
-  exportSession(id: string, format?: ExportFormat): Promise<string>;
+  exportSession(id: string, format?: ExportFormat, scope?: SessionScope): Promise<string>;
   /**
    * The "Save for support" zip (redacted with the settings' redaction
    * defaults unless told otherwise): its file name, its bytes in base64, what was masked.

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
 import { chartPoints } from '../support/ui';
 import { servePages, type PageServer } from '../support/server';
-import { getSessionTrace, listSessions } from '../support/trace';
+import { exportSession, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { importDump } from '../../src/core/import';
 import { exportDump } from '../../src/core/export';
@@ -269,7 +269,10 @@ describe('the viewer', () => {
     await viewer.locator('.export-bar').screenshot({ path: join(SCREENSHOTS, 'viewer-export-tab-light.png') });
     const [download] = await Promise.all([viewer.waitForEvent('download'), viewer.getByRole('button', { name: 'rtcstats', exact: true }).click()]);
     expect(download.suggestedFilename()).toMatch(/_2-page-loads\.rtcstats\.jsonl$/);
-    const back = (await importDump(new Uint8Array(await readFile(await download.path())))).dump;
+    const downloaded = await readFile(await download.path());
+    // the automation API gives the same dump
+    expect(await exportSession(bg, loads[1]!.id, 'rtcstats', true)).toBe(downloaded.toString('utf8'));
+    const back = (await importDump(new Uint8Array(downloaded))).dump;
     const secondFrame = traces[0]!.session.frames.length;
     const expectedIds = [...traces[0]!.session.connections.map((c) => c.id), ...traces[1]!.session.connections.map((c) => `f${secondFrame}-${c.id}`)];
     expect(back.session.connections.map((c) => c.id).sort()).toEqual([...expectedIds].sort());

@@ -6,7 +6,7 @@ import type { StoredEvent } from '../../src/core/trace';
 
 type Api = {
   listSessions(): Promise<SessionSummary[]>;
-  exportSession(id: string, format?: string): Promise<string>;
+  exportSession(id: string, format?: string, scope?: { wholeTab?: boolean }): Promise<string>;
   getSessionTrace(id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }>;
 };
 
@@ -14,8 +14,8 @@ export function listSessions(bg: Worker): Promise<SessionSummary[]> {
   return bg.evaluate(() => (globalThis as unknown as Api).listSessions());
 }
 
-export function exportSession(bg: Worker, id: string, format = 'rtcstats'): Promise<string> {
-  return bg.evaluate(([i, f]) => (globalThis as unknown as Api).exportSession(i!, f), [id, format]);
+export function exportSession(bg: Worker, id: string, format = 'rtcstats', wholeTab = false): Promise<string> {
+  return bg.evaluate(([i, f, w]) => (globalThis as unknown as Api).exportSession(i as string, f as string, { wholeTab: w as boolean }), [id, format, wholeTab]);
 }
 
 export function getSessionTrace(bg: Worker, id: string): Promise<{ session: SessionRecord; events: StoredEvent[] }> {
