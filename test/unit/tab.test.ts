@@ -114,6 +114,11 @@ describe('mergeTabSessions', () => {
     const n = first.session.frames.length;
     expect(merged.session.connections.map((c) => c.id)).toEqual(['PC_0', 'PC_1', `f${n}-PC_0`, `f${n + 1}-PC_9`]);
     expect(merged.events.filter((e) => e.pc === `f${n + 1}-PC_9`).map((e) => e.frame)).toEqual([n + 1]);
+    // a dump whose record lists no frames (as some imports make): its frames are made, its page load still a top frame
+    const bare: SessionDump = { session: { ...second.session, frames: [] }, events: second.events };
+    const withBare = mergeTabSessions([first, bare]);
+    expect(withBare.session.frames.filter((f) => f.isTop).map((f) => f.url)).toEqual([first.session.url, second.session.url]);
+    expect(withBare.session.connections.map((c) => c.id)).toEqual(['PC_0', 'PC_1', `f${n}-PC_0`]);
     expect(mergeTabSessions([first])).toBe(first);
     expect(() => mergeTabSessions([])).toThrow(/no session/);
   });
