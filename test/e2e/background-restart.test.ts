@@ -78,3 +78,26 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
     expect(events.filter((e) => e.pc === pc && e.method === 'close')).toHaveLength(1);
   }
 }, 240_000);
+
+it('keeps the page loads of a tab together across a stop of the background (the browser run outlives it)', async () => {
+  const page = await browser.context.newPage();
+  const url = `${server.origin}/call.html?seconds=1&run=1`;
+  const ended = () => page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+  await page.goto(url);
+  await ended();
+  await stopBackground(browser);
+  await page.reload();
+  await ended();
+  await page.goto('about:blank');
+  const bg = await browser.background();
+  const loads = await waitFor(async () => {
+    const mine = (await listSessions(bg)).filter((s) => s.url === url);
+    return mine.length === 2 && mine.every((s) => s.endTime !== null) ? mine : null;
+  }, 'both page loads to end');
+  expect(loads[0]!.tabId).toBe(loads[1]!.tabId);
+  expect(loads[0]!.browserRun).toMatch(/^[0-9a-f-]{36}$/);
+  expect(loads[1]!.browserRun).toBe(loads[0]!.browserRun);
+  const tab = await bg.evaluate((id) => (globalThis as unknown as { getTabTrace(id: string): Promise<{ session: { connections: { id: string }[] } }> }).getTabTrace(id), loads[0]!.id);
+  expect(tab.session.connections).toHaveLength(loads[0]!.connections.length + loads[1]!.connections.length);
+  await page.close();
+}, 120_000);
