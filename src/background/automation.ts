@@ -11,6 +11,7 @@ import { makeSupportBundle } from '../core/bundle';
 import type { SessionDump } from '../core/dump';
 import { redactDump, type RedactionOptions } from '../core/redact';
 import { mergeTabSessions, sessionsOfSameTab } from '../core/tab';
+import { MESSAGE_PART_CHARS, parseReplyPartRequest, textParts, type PartedReply, type ReplyPartRequest } from '../core/message-parts';
 import { allSessions, deleteSessions, getSession, sessionEvents } from './store';
 import { forgetSessions, liveSummaries } from './live-summary';
 import { loadSettings, saveSettings } from './settings';
@@ -82,10 +83,34 @@ export function installAutomationApi(ready: Promise<unknown>): void {
       void openAutomationPage(sender).catch(() => undefined);
       return undefined;
     }
+    const part = parseReplyPartRequest(msg);
+    if (part) return fromExtensionPage(sender) ? replyPart(part) : undefined;
     const call = parseAutomationCall(msg);
     if (!call || !fromExtensionPage(sender)) return undefined;
-    return (api[call.fn] as (...args: unknown[]) => Promise<unknown>)(...call.args);
+    return (api[call.fn] as (...args: unknown[]) => Promise<unknown>)(...call.args).then(inParts);
   });
+}
+
+/** Answers too large for one message (see src/core/message-parts.ts), by token, until their last part is fetched. */
+const partedReplies = new Map<string, string[]>();
+/** How long a parted answer waits for its parts to be fetched. */
+const PARTED_REPLY_KEEP_MS = 5 * 60_000;
+
+function inParts(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  if (text === undefined || text.length <= MESSAGE_PART_CHARS) return value;
+  const parts = textParts(text);
+  const token = crypto.randomUUID();
+  partedReplies.set(token, parts);
+  setTimeout(() => partedReplies.delete(token), PARTED_REPLY_KEEP_MS);
+  return { v: 1, kind: 'partedReply', token, parts: parts.length } satisfies PartedReply;
+}
+
+async function replyPart({ token, index }: ReplyPartRequest): Promise<string> {
+  const parts = partedReplies.get(token);
+  if (!parts || index >= parts.length) throw new Error('that answer is no longer kept (a background restart, or too late): ask again');
+  if (index === parts.length - 1) partedReplies.delete(token);
+  return parts[index]!;
 }
 
 // AUTOMATION_FUNCTIONS (src/core/automation.ts) and AutomationApi must name the same functions.

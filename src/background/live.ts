@@ -7,6 +7,7 @@ import browser from 'webextension-polyfill';
 import { UI_PORT_NAME, parseUiToBackground, type BackgroundToUi } from '../core/ui-protocol';
 import { summarizeSession, type SessionRecord } from '../core/session';
 import { orderEvents, type StoredEvent } from '../core/trace';
+import { partsByJsonSize } from '../core/message-parts';
 import { getSession, sessionEvents, sessionsOfTab } from './store';
 import { analyzeDump } from '../core/analysis';
 import { liveAnalysis } from './live-summary';
@@ -75,7 +76,10 @@ async function sendSnapshot(sessionId: string, port: browser.Runtime.Port): Prom
     const session = await getSession(sessionId);
     if (!session) return send(port, { v: 1, kind: 'error', message: `no stored session ${sessionId}` });
     const events = orderEvents(await sessionEvents(sessionId));
-    send(port, { v: 1, kind: 'snapshot', session, events });
+    // a long session's trace is larger than a message may be: the rest follows as stored events do
+    const [first, ...rest] = partsByJsonSize(events);
+    send(port, { v: 1, kind: 'snapshot', session, events: first! });
+    for (const part of rest) send(port, { v: 1, kind: 'events', session, events: part });
     const result = (session.endTime === null ? liveAnalysis(sessionId) : null) ?? analyzeDump({ session, events });
     send(port, { v: 1, kind: 'analysis', sessionId, result });
   } catch (e) {
