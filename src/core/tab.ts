@@ -42,9 +42,7 @@ export function mergeTabSessions(dumps: readonly SessionDump[]): SessionDump {
     const highestFrame = own.reduce((max, e) => Math.max(max, e.frame), session.frames.length - 1);
     for (let f = session.frames.length; f <= highestFrame; f++) frames.push({ key: `${session.id}/${f}`, frameId: f, url: session.url, origin: session.origin, isTop: f === 0, firstSeen: session.startTime });
     for (const c of session.connections) connections.push({ ...c, id: requalified(c.id, c.frame, offset), frame: c.frame + offset });
-    for (const e of orderEvents(own)) {
-      events.push({ ...e, sessionId: id, frame: e.frame + offset, pc: e.pc === null ? null : requalified(e.pc, e.frame, offset) });
-    }
+    for (const e of own) events.push({ ...e, sessionId: id, frame: e.frame + offset, pc: e.pc === null ? null : requalified(e.pc, e.frame, offset) });
   }
   const ends = sessions.map((s) => s.endTime);
   const session: SessionRecord = {
@@ -61,7 +59,7 @@ export function mergeTabSessions(dumps: readonly SessionDump[]): SessionDump {
     bytes: sum(sessions, (s) => s.bytes),
     rawBytes: sum(sessions, (s) => s.rawBytes),
   };
-  return { session, events: orderEvents(events) };
+  return { session, events: orderEvents(events) }; // (each frame's events in sequence order, frames by time)
 }
 
 /** A connection id of frame `frame` of its session, as the id of that frame moved by `offset` frames. */
