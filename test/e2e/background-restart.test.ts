@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
 import { servePages, type PageServer } from '../support/server';
-import { getSessionTrace, listSessions } from '../support/trace';
+import { endedPageLoads, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 
 const CALL_SECONDS = 60;
@@ -90,10 +90,7 @@ it('keeps the page loads of a tab together across a stop of the background (the 
   await ended();
   await page.goto('about:blank');
   const bg = await browser.background();
-  const loads = await waitFor(async () => {
-    const mine = (await listSessions(bg)).filter((s) => s.url === url);
-    return mine.length === 2 && mine.every((s) => s.endTime !== null) ? mine : null;
-  }, 'both page loads to end');
+  const loads = await endedPageLoads(bg, url, 2);
   expect(loads[0]!.tabId).toBe(loads[1]!.tabId);
   expect(loads[0]!.browserRun).toMatch(/^[0-9a-f-]{36}$/);
   expect(loads[1]!.browserRun).toBe(loads[0]!.browserRun);

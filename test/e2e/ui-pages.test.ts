@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../support/chromium';
 import { chartPoints } from '../support/ui';
 import { servePages, type PageServer } from '../support/server';
-import { exportSession, getSessionTrace, listSessions } from '../support/trace';
+import { endedPageLoads, exportSession, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { importDump } from '../../src/core/import';
 import { exportDump } from '../../src/core/export';
@@ -256,10 +256,7 @@ describe('the viewer', () => {
 
     await page.goto('about:blank');
     const bg = await browser.background();
-    const loads = await waitFor(async () => {
-      const mine = (await listSessions(bg)).filter((s) => s.url === url);
-      return mine.length === 2 && mine.every((s) => s.endTime !== null) ? mine.sort((a, b) => a.startTime - b.startTime) : null;
-    }, 'both page loads to end');
+    const loads = await endedPageLoads(bg, url, 2);
     expect(loads[0]!.tabId).toBe(loads[1]!.tabId);
     expect(loads[0]!.browserRun).toMatch(/^[0-9a-f-]{36}$/);
     expect(loads[1]!.browserRun).toBe(loads[0]!.browserRun);
@@ -295,7 +292,8 @@ describe('the viewer', () => {
     const id = 'two-hour-session';
     const events = dump.events.map((e) => ({ ...e, sessionId: id }));
     expect(JSON.stringify(events).length).toBeGreaterThan(64 * 1024 * 1024);
-    const session = { ...dump.session, id, endTime: dump.session.endTime, frames: dump.session.frames.map((f) => ({ ...f, lastSeq: Math.max(...events.map((e) => e.seq)), gaps: 0 })) };
+    const lastSeq = Math.max(...events.map((e) => e.seq));
+    const session = { ...dump.session, id, frames: dump.session.frames.map((f) => ({ ...f, lastSeq, gaps: 0 })) };
     const writer = await extensionPage('options/options.html', 'light');
     // (as JSON text: the DevTools protocol carries one long string much faster than the objects)
     const put = (store: string, values: unknown[]) =>

@@ -3,6 +3,7 @@
 import type { Worker } from 'playwright-core';
 import type { SessionRecord, SessionSummary } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
+import { waitFor } from './wait';
 
 type Api = {
   listSessions(): Promise<SessionSummary[]>;
@@ -30,4 +31,12 @@ export function countMethods(events: { pc: string | null; method: string }[]): R
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
+}
+
+/** The sessions of `url` (its page loads), oldest first, once there are `count` and all have ended. */
+export function endedPageLoads(bg: Worker, url: string, count: number): Promise<SessionSummary[]> {
+  return waitFor(async () => {
+    const loads = (await listSessions(bg)).filter((s) => s.url === url);
+    return loads.length === count && loads.every((s) => s.endTime !== null) ? loads.sort((a, b) => a.startTime - b.startTime) : null;
+  }, `${count} page loads of ${url} to end`);
 }
