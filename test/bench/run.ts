@@ -55,6 +55,7 @@ import { measureFormats, type FormatFigures } from './formats';
 import { benchFile, runBenchPage } from './page';
 import { analyzeDump, SessionAnalyzer } from '../../src/core/analysis';
 import { completeStatsSamples } from '../../src/core/session';
+import { callReaches } from '../support/call-page';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -97,10 +98,10 @@ async function measureCall(withExtension: boolean, pagePolls = false): Promise<C
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); // µs
     const url = `${server.origin}/call.html?seconds=${seconds}${pagePolls ? '&poll=1' : ''}`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(page, 'connected');
     await cdp.send('Profiler.start');
     const busyStart = await taskDuration();
-    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'ended', null, { timeout: (seconds + 30) * 1000 });
+    await callReaches(page, 'ended', (seconds + 30) * 1000);
     const busyEnd = await taskDuration();
     const call = await page.evaluate(() => (window as unknown as CallWindow).call);
     const cost: CallCost = {

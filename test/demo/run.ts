@@ -13,6 +13,7 @@ import { waitFor } from '../support/wait';
 import { chartPoints, openExtensionPage, tabIdOf } from '../support/ui';
 import { formatAnalysis, formatSummary, summarizeTrace } from '../../src/core/summary';
 import { analyzeDump } from '../../src/core/analysis';
+import { callReaches } from '../support/call-page';
 
 const seconds = Number(process.env.DEMO_SECONDS ?? 20);
 const outDir = resolve(import.meta.dirname, '../../out/demo');
@@ -26,9 +27,7 @@ async function main(): Promise<void> {
     const url = `${server.origin}/call.html?seconds=${seconds}`;
     console.log(`Calling for ${seconds} s on ${url} ...`);
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, {
-      timeout: 30000,
-    });
+    await callReaches(page, 'connected');
     // A screenshot once the remote video has played for a while.
     await page.waitForFunction(() => (document.getElementById('remote') as HTMLVideoElement).currentTime > 2, null, {
       timeout: 30000,
@@ -47,9 +46,7 @@ async function main(): Promise<void> {
     await popup.page.screenshot({ path: resolve(outDir, 'popup.png') });
     await panel.page.close();
     await popup.page.close();
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
-      timeout: (seconds + 30) * 1000,
-    });
+    await callReaches(page, 'ended', (seconds + 30) * 1000);
     await page.goto('about:blank'); // leaving the page ends the session
     const bg = await browser.background();
     const session = await waitFor(

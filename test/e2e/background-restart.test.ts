@@ -7,6 +7,7 @@ import { launchWithExtension, stopBackground, type ExtensionBrowser } from '../s
 import { servePages, type PageServer } from '../support/server';
 import { endedPageLoads, getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
+import { callReaches } from '../support/call-page';
 
 const CALL_SECONDS = 60;
 const POLL_MS = 1000;
@@ -30,7 +31,7 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
   const page = await browser.context.newPage();
   const url = `${server.origin}/call.html?seconds=${CALL_SECONDS}`;
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+  await callReaches(page, 'connected');
 
   let stops = 0;
   let lastStats = 0;
@@ -51,9 +52,7 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
     stops++;
   }
 
-  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
-    timeout: (CALL_SECONDS + 30) * 1000,
-  });
+  await callReaches(page, 'ended', (CALL_SECONDS + 30) * 1000);
   const { connectedAt, endedAt } = await page.evaluate(() => (window as unknown as { call: { connectedAt: number; endedAt: number } }).call);
   await page.goto('about:blank');
   const bg = await browser.background();
@@ -82,12 +81,11 @@ it(`keeps a gapless trace of a ${CALL_SECONDS} s call while the background is st
 it('keeps the page loads of a tab together across a stop of the background (the browser run outlives it)', async () => {
   const page = await browser.context.newPage();
   const url = `${server.origin}/call.html?seconds=1&run=1`;
-  const ended = () => page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
   await page.goto(url);
-  await ended();
+  await callReaches(page, 'ended');
   await stopBackground(browser);
   await page.reload();
-  await ended();
+  await callReaches(page, 'ended');
   await page.goto('about:blank');
   const bg = await browser.background();
   const loads = await endedPageLoads(bg, url, 2);

@@ -11,6 +11,7 @@ import { twoPartyCallTests } from '../support/two-party-call';
 import { exportSession, getSessionTrace, listSessions } from '../support/trace';
 import type { SessionRecord } from '../../src/core/session';
 import type { StoredEvent } from '../../src/core/trace';
+import { callReaches } from '../support/call-page';
 
 const CALL_SECONDS = 20;
 const manifestVersion = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')).version;
@@ -40,9 +41,7 @@ describe('a two-party call in Chromium', () => {
     const page = await browser.context.newPage();
     url = `${server.origin}/call.html?seconds=${CALL_SECONDS}`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, {
-      timeout: (CALL_SECONDS + 30) * 1000,
-    });
+    await callReaches(page, 'ended', (CALL_SECONDS + 30) * 1000);
     pageCall = await page.evaluate(() => (window as unknown as { call: typeof pageCall }).call);
     // Leaving the page ends the session; wait until both closes are stored and the session has ended.
     await page.goto('about:blank');

@@ -6,6 +6,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/chromium'
 import { servePages, type PageServer } from '../support/server';
 import { listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
+import { callReaches } from '../support/call-page';
 
 interface ExtensionInfo {
   id: string;
@@ -54,7 +55,7 @@ it('shows no errors or warnings on chrome://extensions, before and after a call'
   const page = await browser.context.newPage();
   const url = `${server.origin}/call.html?seconds=3`;
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+  await callReaches(page, 'ended');
   await page.close();
   await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
 

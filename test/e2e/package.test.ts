@@ -20,6 +20,7 @@ import { launchFirefoxWithExtension, listSessions as listFirefoxSessions, type F
 import { servePages, type PageServer } from '../support/server';
 import { listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
+import { callReaches } from '../support/call-page';
 
 const run = promisify(execFile);
 const CALL_SECONDS = 2;
@@ -181,7 +182,7 @@ describe('the Chrome zip, unzipped and loaded with --load-extension', () => {
     const page = await chromium.context.newPage();
     const url = `${server.origin}/call.html?seconds=${CALL_SECONDS}`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+    await callReaches(page, 'ended');
     await page.close();
     const session = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
     expect(session.connections.length).toBe(2);

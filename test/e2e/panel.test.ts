@@ -13,6 +13,7 @@ import { getSessionTrace, listSessions } from '../support/trace';
 import { chartPoints, chartsGrow, chartsOfConnectionFill, openExtensionPage, tabIdOf, type OpenedPage } from '../support/ui';
 import { completeStatsSamples } from '../../src/core/session';
 import { exportText } from '../../src/core/export';
+import { callReaches } from '../support/call-page';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
 
@@ -38,7 +39,7 @@ describe('the devtools panel during a live two-connection call', () => {
     const page = await browser.context.newPage();
     url = `${server.origin}/call.html?seconds=90`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(page, 'connected');
     const tabId = await tabIdOf(await browser.background(), url);
     panel = await openExtensionPage(browser, `src/ui/panel/panel.html?tabId=${tabId}`);
   }, 60000);

@@ -2,7 +2,7 @@
 // that decide what is captured.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { launchWithExtension, type ExtensionBrowser } from '../support/chromium';
 import { servePages, type PageServer } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
@@ -10,6 +10,7 @@ import { waitFor } from '../support/wait';
 import type { SessionSummary } from '../../src/core/session';
 import type { Settings } from '../../src/core/settings';
 import { DRAIN_EVENT, PENDING_EVENT } from '../../src/page/channel';
+import { callReaches } from '../support/call-page';
 
 let server: PageServer;
 let crossOrigin: PageServer;
@@ -27,9 +28,6 @@ afterAll(async () => {
   await crossOrigin?.close();
 });
 
-type CallWindow = { call: { state: string } };
-const callEnded = (page: Pick<Page, 'waitForFunction'>) =>
-  page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'ended', null, { timeout: 30000 });
 
 async function sessionsOf(bg: Worker, url: string): Promise<SessionSummary[]> {
   return (await listSessions(bg)).filter((s) => s.url === url);
@@ -53,9 +51,9 @@ describe('page loads and tabs', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=2&reload`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     await page.reload();
-    await callEnded(page);
+    await callReaches(page, 'ended');
     const bg = await browser.background();
     const [first, second] = await waitFor(async () => {
       const s = await sessionsOf(bg, url);
@@ -82,7 +80,7 @@ describe('page loads and tabs', () => {
       document.body.append(frame);
     });
     const frame = await waitFor(async () => page.frames()[1], 'the call frame');
-    await frame.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(frame, 'connected');
     await page.evaluate(
       ([drain, pending]) => {
         const frame = document.querySelector('iframe')!;
@@ -110,7 +108,7 @@ describe('page loads and tabs', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=600&close-on-pagehide`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(page, 'connected');
     // (a listener of the page's, so after the content script's own, which drains the hook on pagehide)
     await page.evaluate(() => {
       const w = window as unknown as { pcs: RTCPeerConnection[] };
@@ -128,7 +126,7 @@ describe('page loads and tabs', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=600&close`; // still in the call when the tab closes
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as CallWindow).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(page, 'connected');
     const bg = await browser.background();
     await waitFor(async () => (await sessionsOf(bg, url))[0]?.statsCount, 'a stats sample');
     const closedAt = Date.now();
@@ -145,7 +143,7 @@ describe('frames', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/frames.html?cross=${encodeURIComponent(crossOrigin.origin)}&seconds=3`;
     await page.goto(url);
-    for (const frame of page.frames().slice(1)) await callEnded(frame);
+    for (const frame of page.frames().slice(1)) await callReaches(frame, 'ended');
     await page.goto('about:blank');
     const bg = await browser.background();
     const [summary] = await waitFor(async () => {
@@ -184,13 +182,13 @@ describe('settings', () => {
     await cdp.send('Debugger.enable');
     const url = `${server.origin}/call.html?seconds=2&disabled`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     expect(injected).toEqual([]);
     await setSettings({ disabledSites: [] });
     injected = [];
     const url2 = `${server.origin}/call.html?seconds=2&enabled-again`;
     await page.goto(url2);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     expect(injected.sort()).toEqual(['/content.js', '/page-hook.js']);
     const bg = await browser.background();
     await waitFor(async () => (await sessionsOf(bg, url2))[0]?.statsCount, 'the re-enabled page to be captured');
@@ -203,11 +201,11 @@ describe('settings', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=2&paused`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     await setSettings({ paused: false });
     const url2 = `${server.origin}/call.html?seconds=2&resumed`;
     await page.goto(url2);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     const bg = await browser.background();
     await waitFor(async () => (await sessionsOf(bg, url2))[0]?.statsCount, 'the resumed page to be captured');
     expect(await sessionsOf(bg, url)).toHaveLength(0);
@@ -220,7 +218,7 @@ describe('settings', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=3&fast`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     await page.close();
     await setSettings({ pollIntervalMs: 1000 });
     const bg = await browser.background();
@@ -239,7 +237,7 @@ describe('settings', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=1&retention`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     await page.close();
     const after = await waitFor(async () => {
       const s = await listSessions(bg);
@@ -258,7 +256,7 @@ describe('browser restart', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=1&restart`;
     await page.goto(url);
-    await callEnded(page);
+    await callReaches(page, 'ended');
     // (left, so that nothing more comes: the counts compared below are final)
     await page.close();
     await endedSession(bg, url, 'the last session to be stored and ended');
@@ -276,7 +274,7 @@ describe('browser restart', () => {
     const page2 = await browser.context.newPage();
     const url2 = `${server.origin}/call.html?seconds=1&after-restart`;
     await page2.goto(url2);
-    await callEnded(page2);
+    await callReaches(page2, 'ended');
     await waitFor(async () => (await sessionsOf(bg2, url2))[0]?.statsCount, 'capture after the restart');
   });
 });

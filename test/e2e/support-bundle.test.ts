@@ -10,6 +10,7 @@ import { servePages, type PageServer } from '../support/server';
 import { getSessionTrace, listSessions } from '../support/trace';
 import { waitFor } from '../support/wait';
 import { readRtcstats } from '../../src/core/rtcstats';
+import { callReaches } from '../support/call-page';
 
 let server: PageServer;
 let browser: ExtensionBrowser;
@@ -30,7 +31,7 @@ it('saves a redacted support bundle that imports back with the same connections'
   const page = await browser.context.newPage();
   const url = `${server.origin}/call.html?seconds=3&turn=1&room=secret-room-42#frag`;
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+  await callReaches(page, 'ended');
   await page.goto('about:blank');
   const bg = await browser.background();
   const summary = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the session to end');

@@ -20,6 +20,7 @@ import { exportDump } from '../../src/core/export';
 import { syntheticSession } from '../../src/core/synthetic';
 import type { Settings } from '../../src/core/settings';
 import { completeStatsSamples } from '../../src/core/session';
+import { callReaches } from '../support/call-page';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../out/screenshots');
 const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures/dumps');
@@ -65,7 +66,7 @@ describe('during a live two-connection call', () => {
     call = await browser.context.newPage();
     callUrl = `${server.origin}/call.html?seconds=120`;
     await call.goto(callUrl);
-    await call.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(call, 'connected');
   });
 
   it('the popup lists the tab with 2 connections, a bitrate and its state, and the badge counts 2', async () => {
@@ -235,11 +236,10 @@ describe('the viewer', () => {
   it('exports all page loads of a reloaded tab as one rtcstats dump (viewer) and one support bundle (popup), with the connections and samples of both', async () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=1&reloaded=1`;
-    const ended = () => page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
     await page.goto(url);
-    await ended();
+    await callReaches(page, 'ended');
     await page.reload(); // the same tab: a second page load, a second call
-    await ended();
+    await callReaches(page, 'ended');
 
     // the popup's "Save for support" of the live page load takes the earlier one too (checked by default)
     const popup = await extensionPage('popup/popup.html', 'light', { width: 420, height: 760 });
@@ -374,7 +374,7 @@ describe('deleting sessions', () => {
     const page = await browser.context.newPage();
     const url = `${server.origin}/call.html?seconds=1&second=1`;
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'ended', null, { timeout: 30000 });
+    await callReaches(page, 'ended');
     await page.goto('about:blank');
     const bg = await browser.background();
     const short = await waitFor(async () => (await listSessions(bg)).find((s) => s.url === url && s.endTime !== null), 'the short call to end');
@@ -457,7 +457,7 @@ describe('the real popup', () => {
     const own = await launchWithExtension();
     const page = await own.context.newPage();
     await page.goto(`${server.origin}/call.html?seconds=120`);
-    await page.waitForFunction(() => (window as unknown as { call: { state: string } }).call.state === 'connected', null, { timeout: 30000 });
+    await callReaches(page, 'connected');
     const cdp = await own.context.newCDPSession(page);
     const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-popup-download-'));
     try {
