@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { DumpImportError, type ImportResult } from '../core/dump';
 import { DEFAULT_MAX_BYTES, importDump } from '../core/import';
 import { formatImportSummary } from '../core/summary';
-import { exportDump, exportPieces, type ExportFormat } from '../core/export';
+import { chunks, exportDump, exportPieces, type ExportFormat } from '../core/export';
 import { nodeGzip } from './node-gzip';
 
 export interface Io {
@@ -86,8 +86,10 @@ export const COMMANDS: Record<string, Command> = {
       if (out === null && gzip) throw new UsageError('convert --gzip writes binary data: name the output file with -o <out>');
       const result = await loadDump(file);
       // Plain output is written piece by piece as it is made: a long session's CSV is hundreds of
-      // megabytes, more than one string can hold. A gzip is a few megabytes, made whole.
-      const pieces = gzip ? [await exportDump(result.dump, format, { gzip, codec: nodeGzip })] : exportPieces(result.dump, format);
+      // megabytes, more than one string can hold. A gzip is a few megabytes, made whole. Standard
+      // output queues the pieces it is given (they must stay as they are); a file is written a
+      // chunk at a time (the export's memory is reused).
+      const pieces = gzip ? [await exportDump(result.dump, format, { gzip, codec: nodeGzip })] : exportPieces(result.dump, format, out === null ? 'kept' : 'copied');
       if (out === null) {
         for (const piece of pieces) if (piece.length > 0) await io.write(piece);
         return;
@@ -109,9 +111,16 @@ async function writePieces(out: string, pieces: Iterable<Uint8Array>): Promise<n
   let bytes = 0;
   try {
     handle = await open(out, 'w');
-    // writeFile writes each chunk whole; a megabyte a chunk (a write per 64 KB piece cost the CSV of an hour a sixth more time)
-    const chunks = joinedPieces(pieces, 1 << 20, (chunk) => (bytes += chunk.length));
-    await writeFile(handle, chunks);
+    // writeFile writes a chunk before it asks for the next; a megabyte a chunk (a write per 64 KB piece cost the CSV of an hour a sixth more time)
+    await writeFile(
+      handle,
+      (function* () {
+        for (const chunk of chunks(pieces, 1 << 20)) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
     await handle.close();
     return bytes;
   } catch (e) {
@@ -126,25 +135,6 @@ async function writePieces(out: string, pieces: Iterable<Uint8Array>): Promise<n
     const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'no such directory' : (e as Error).message;
     throw new UsageError(`${out}: cannot write the file: ${why}${removed ? ' (the part written was removed)' : ''}`);
   }
-}
-
-/** The pieces joined into chunks of at least `size` bytes (the last may be smaller), each told to `onChunk`. */
-function* joinedPieces(pieces: Iterable<Uint8Array>, size: number, onChunk: (chunk: Uint8Array) => void): Generator<Uint8Array> {
-  let batch: Uint8Array[] = [];
-  let bytes = 0;
-  const joined = () => {
-    const chunk = Buffer.concat(batch);
-    onChunk(chunk);
-    batch = [];
-    bytes = 0;
-    return chunk;
-  };
-  for (const piece of pieces) {
-    batch.push(piece);
-    bytes += piece.length;
-    if (bytes >= size) yield joined();
-  }
-  if (bytes > 0) yield joined();
 }
 
 const FORMATS: readonly ExportFormat[] = ['rtcstats', 'internals', 'csv'];

@@ -78,9 +78,22 @@ const MAX_NUMBER_LENGTH = 32;
 const MAX_TIME_LENGTH = 27 + MAX_NUMBER_LENGTH + 2;
 
 /**
+ * How long the caller of an export needs each piece: that decides whether the
+ * writer can reuse its memory.
+ * - 'kept': as long as it holds it (a gzip queues pieces);
+ * - 'joined': it keeps every piece to join them (the pieces are consecutive views of one block);
+ * - 'copied': it copies a piece before it asks for the next (into a Blob, a
+ *   file): the next piece is written over it, in the same memory. For a long
+ *   session's CSV, first writes to hundreds of megabytes of new memory were
+ *   much of the time of its export.
+ */
+export type PieceUse = 'kept' | 'joined' | 'copied';
+
+/**
  * Bytes appended into large blocks, handed out in pieces that are views of
  * a block (no piece is copied, and there are few blocks for the garbage
- * collector to see). A block is written once and never reused.
+ * collector to see). A block is written once and never reused, unless
+ * `reused`: then every piece starts at the block's start, over the last.
  */
 export class ByteWriter {
   private block: Uint8Array<ArrayBuffer>;
@@ -89,7 +102,10 @@ export class ByteWriter {
   private end = 0;
 
   /** `blockSize`: bytes of a block (a row larger than that gets a block of its own size) */
-  constructor(private readonly blockSize: number) {
+  constructor(
+    private readonly blockSize: number,
+    private readonly reused = false,
+  ) {
     this.block = new Uint8Array(blockSize);
   }
 
@@ -211,10 +227,10 @@ export class ByteWriter {
     this.block[this.end++] = 0x0a;
   }
 
-  /** The current piece; the next one starts empty after it. */
+  /** The current piece; the next one starts empty after it (or over it, when reused: this one is then valid until the next is written). */
   take(): Uint8Array<ArrayBuffer> {
     const piece = this.block.subarray(this.start, this.end);
-    this.start = this.end;
+    this.start = this.end = this.reused ? 0 : this.end;
     return piece;
   }
 }
@@ -244,8 +260,8 @@ class CsvWriter {
   /** where the bytes kept across rows are written (times, tails): small blocks, so that a kept tail does not hold an output block */
   private readonly kept = new ByteWriter(1 << 16);
 
-  constructor(blockSize: number) {
-    this.out = new ByteWriter(blockSize);
+  constructor(blockSize: number, reused: boolean) {
+    this.out = new ByteWriter(blockSize, reused);
     const header = encoder.encode(CSV_COLUMNS.join(',') + '\r\n');
     this.out.reserve(header.length);
     this.out.bytes(header);
@@ -343,21 +359,20 @@ function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string,
  * JavaScript engine makes. Written as bytes, not strings then encoded: 4
  * million rows of which most parts are the same from one sample to the
  * next, kept as bytes (the time, the columns and property name, the cell
- * of a value until it changes) and copied. `keptWhole`: the caller keeps
- * every piece and joins them (exportDump without gzip).
+ * of a value until it changes) and copied. `use`: see PieceUse.
  */
-export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, keptWhole = false): Generator<Uint8Array<ArrayBuffer>> {
+export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, use: PieceUse = 'kept'): Generator<Uint8Array<ArrayBuffer>> {
   // blocks of 16 pieces: few enough for the garbage collector, small enough for a short CSV
-  const writer = new CsvWriter(16 * pieceBytes);
+  const writer = new CsvWriter(16 * pieceBytes, use === 'copied');
   let samples = 0;
-  let sized = !keptWhole;
+  let sized = use !== 'joined';
   for (const event of orderEvents(dump.events)) {
     if (!isSample(event)) continue;
     writer.sample(event);
     samples++;
     if (writer.out.length < pieceBytes) continue;
     if (!sized) {
-      // The pieces are to be kept and joined (keptWhole): before the first one leaves, the rows go
+      // The pieces are to be kept and joined: before the first one leaves, the rows go
       // to one block for the whole CSV as the rows so far tell (and a quarter more), so that the
       // pieces are consecutive views that join without a copy (concatBytes). Copying the CSV once
       // more into new memory cost as much as a third of writing it.

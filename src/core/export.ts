@@ -1,6 +1,6 @@
 // One entry point for every export format, as bytes ready to save.
 
-import { csvPieces } from './csv';
+import { csvPieces, type PieceUse } from './csv';
 import type { SessionDump } from './dump';
 import { concatBytes, webStreamsGzip, type GzipCodec } from './gzip';
 import { internalsPieces } from './internals-export';
@@ -37,17 +37,17 @@ const PIECE_SIZE = 1 << 16;
  * An empty piece is a pause in a long stretch of work that writes nothing
  * (webrtc-internals builds a connection's series before writing them): a
  * consumer that turns its event loop there lets a gzip on another thread go
- * on with the pieces it has. `keptWhole`: the caller keeps every piece to
- * join them (see csvPieces).
+ * on with the pieces it has. `use`: how long the caller needs a piece (see
+ * PieceUse).
  */
-export function exportPieces(dump: SessionDump, format: ExportFormat, keptWhole = false): Iterable<Uint8Array<ArrayBuffer>> {
+export function exportPieces(dump: SessionDump, format: ExportFormat, use: PieceUse = 'kept'): Iterable<Uint8Array<ArrayBuffer>> {
   switch (format) {
     case 'rtcstats':
       return encoded(rtcstatsPieces(dump.session, dump.events, PIECE_SIZE));
     case 'internals':
       return encoded(internalsPieces(dump, PIECE_SIZE));
     case 'csv':
-      return csvPieces(dump, PIECE_SIZE, keptWhole);
+      return csvPieces(dump, PIECE_SIZE, use);
     default:
       throw new Error(`unknown export format ${String(format as unknown)}`);
   }
@@ -55,7 +55,31 @@ export function exportPieces(dump: SessionDump, format: ExportFormat, keptWhole 
 
 export async function exportDump(dump: SessionDump, format: ExportFormat, options: ExportOptions = {}): Promise<Uint8Array> {
   if (options.gzip) return (options.codec ?? webStreamsGzip).gzip(exportPieces(dump, format));
-  return concatBytes([...exportPieces(dump, format, true)].filter((piece) => piece.length > 0));
+  return concatBytes([...exportPieces(dump, format, 'joined')].filter((piece) => piece.length > 0));
+}
+
+/**
+ * The pieces copied into chunks of `size` bytes (the last one smaller), for
+ * a writer that is done with a chunk before it asks for the next (a Blob, a
+ * file): every chunk is the same memory, a view valid until the next. The
+ * pieces may be 'copied' ones (see PieceUse).
+ */
+export function* chunks(pieces: Iterable<Uint8Array>, size: number): Generator<Uint8Array<ArrayBuffer>> {
+  const chunk = new Uint8Array(size);
+  let filled = 0;
+  for (const piece of pieces) {
+    for (let at = 0; at < piece.length; ) {
+      const n = Math.min(piece.length - at, size - filled);
+      chunk.set(piece.subarray(at, at + n), filled);
+      filled += n;
+      at += n;
+      if (filled === size) {
+        yield chunk;
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield chunk.subarray(0, filled);
 }
 
 function* encoded(pieces: Iterable<string>): Generator<Uint8Array<ArrayBuffer>> {

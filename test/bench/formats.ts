@@ -1,11 +1,12 @@
 // Export and import of a synthetic 1-hour session with 4 connections at 1 s
 // polling, per format: the same measurement in Node (the command line's
-// path, with its zlib) and in a Chromium page (the viewer's path). Runs in both.
-// Every figure is the median of RUNS runs.
+// path, with its zlib) and in a Chromium page (the viewer's path: the export
+// into the Blob it saves). Runs in both. Every figure is the median of RUNS runs.
 
 import { syntheticSession } from '../../src/core/synthetic';
 import { exportDump, type ExportFormat } from '../../src/core/export';
 import { importDump } from '../../src/core/import';
+import type { SessionDump } from '../../src/core/dump';
 import type { GzipCodec } from '../../src/core/gzip';
 
 export interface FormatRow {
@@ -62,7 +63,13 @@ function touchNewMemory(bytes: number): number {
   return memory.length;
 }
 
-export async function measureFormats(codec: GzipCodec): Promise<FormatFigures> {
+/**
+ * How an environment exports: the bytes of exportDump, or the viewer's
+ * Blob, whole (see src/ui/shared/download.ts: wholeBlob).
+ */
+export type Exporter = (dump: SessionDump, format: ExportFormat, gzip: boolean) => Promise<Uint8Array | Blob>;
+
+export async function measureFormats(codec: GzipCodec, exportFile: Exporter = (dump, format, gzip) => exportDump(dump, format, { gzip, codec })): Promise<FormatFigures> {
   const generated = await timed(() => syntheticSession({ connections: 4, minutes: 60, pollMs: 1000 }), 1);
   const dump = generated.value;
   const text = await timed(() => JSON.stringify(dump.events));
@@ -79,10 +86,14 @@ export async function measureFormats(codec: GzipCodec): Promise<FormatFigures> {
   };
   text.value = '';
   for (const [format, gzip] of FORMAT_CASES) {
-    const exported = await timed(() => exportDump(dump, format, { gzip, codec }));
-    // (the import's result is dropped as soon as it is timed)
-    const imported = format === 'csv' ? null : await timed(async () => void (await importDump(exported.value, { codec })));
-    figures.rows.push({ format, gzip, exportMs: exported.ms, bytes: exported.value.length, importMs: imported?.ms ?? null });
+    const exported = await timed(() => exportFile(dump, format, gzip));
+    const file = exported.value;
+    const bytes = file instanceof Blob ? file.size : file.length;
+    // (the bytes of a Blob read as the viewer's Open dump reads a file; the import's result is dropped as soon as it is timed)
+    const input = format === 'csv' ? null : file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : file;
+    exported.value = new Uint8Array(0);
+    const imported = input === null ? null : await timed(async () => void (await importDump(input, { codec })));
+    figures.rows.push({ format, gzip, exportMs: exported.ms, bytes, importMs: imported?.ms ?? null });
   }
   const csvBytes = figures.rows.find((r) => r.format === 'csv')!.bytes;
   figures.touchMs = (await timed(() => touchNewMemory(csvBytes))).ms;

@@ -8,7 +8,7 @@
 // Extension pages are opened through the automation page (test/support/firefox.ts).
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -18,6 +18,8 @@ import { servePages, type PageServer } from '../support/server';
 import { chartsGrow, chartsOfConnectionFill, readChartPoints } from '../support/ui';
 import { waitFor } from '../support/wait';
 import { importDump } from '../../src/core/import';
+import { exportDump } from '../../src/core/export';
+import { syntheticSession } from '../../src/core/synthetic';
 import { completeStatsSamples } from '../../src/core/session';
 import type { StatsReport } from '../../src/core/stats-delta';
 
@@ -235,10 +237,11 @@ describe('the viewer in Firefox', () => {
   }
   /** Opens a fixture in the viewer, clicks an Export button and returns the downloaded file's bytes (and what the fixture imports to). */
   async function exportOpened(file: string, button: string, name: RegExp): Promise<{ bytes: Uint8Array; expected: Awaited<ReturnType<typeof importDump>> }> {
-    const expected = await importDump(new Uint8Array(await readFile(join(FIXTURES, file))));
+    const path = resolve(FIXTURES, file); // (or an absolute path)
+    const expected = await importDump(new Uint8Array(await readFile(path)));
     const viewer = await firefox.extensionPage('src/ui/viewer/viewer.html');
     const input = await viewer.page.waitForSelector('input[type=file]');
-    await input!.uploadFile(join(FIXTURES, file));
+    await input!.uploadFile(path);
     await viewer.page.waitForSelector('[data-chart]');
     await clickButton(viewer.page, button, '.export-bar');
     const status = await waitFor(
@@ -261,6 +264,22 @@ describe('the viewer in Firefox', () => {
     const back = await importDump(bytes);
     expect(back.dump.session.connections.map((c) => c.id)).toEqual(expected.dump.session.connections.map((c) => c.id));
     expect(samples(back)).toEqual(samples(expected));
+  });
+
+  it('exports an opened 20-minute, 4-connection dump as CSV (a file of many Blob parts), byte for byte', async () => {
+    const dump = syntheticSession({ connections: 4, minutes: 20, pollMs: 1000 });
+    const dir = await mkdtemp(join(tmpdir(), 'webrtc-lens-csv-'));
+    try {
+      const file = join(dir, 'twenty-minutes.rtcstats.jsonl');
+      await writeFile(file, await exportDump(dump, 'rtcstats'));
+      const { bytes } = await exportOpened(file, 'CSV', /^Saved .*\.stats\.csv$/);
+      const expected = await exportDump(dump, 'csv');
+      expect(expected.length).toBeGreaterThan(100e6);
+      expect(bytes.length).toBe(expected.length);
+      expect(Buffer.compare(bytes, expected)).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('makes a support bundle of an opened dump (its dumps gzipped in a worker) whose two dumps import back the same', async () => {

@@ -168,7 +168,7 @@ describe('CSV export over many samples', () => {
   });
 });
 
-describe('csvPieces for a caller that keeps them all', () => {
+describe('csvPieces for a caller that keeps them all, or copies each', () => {
   /** getStats of 3 connections with `reports(i)` reports each at sample i, as the capture stores them */
   function growing(samples: number, reports: (i: number) => number): SessionDump {
     const events: StoredEvent[] = [];
@@ -190,7 +190,7 @@ describe('csvPieces for a caller that keeps them all', () => {
 
   it('gives the same bytes, as consecutive views of one buffer when the rows go on as they started', () => {
     const steady = growing(200, () => 2);
-    const pieces = [...csvPieces(steady, 1000, true)];
+    const pieces = [...csvPieces(steady, 1000, 'joined')];
     expect(pieces.length).toBeGreaterThan(10);
     expect(decode(join(pieces))).toBe(decode(join([...csvPieces(steady, 1000)])));
     pieces.forEach((p, i) => {
@@ -201,9 +201,23 @@ describe('csvPieces for a caller that keeps them all', () => {
 
   it('gives the same bytes when the rows outgrow the first guess (reports added later)', () => {
     const more = growing(200, (i) => (i < 20 ? 1 : 6));
-    const pieces = [...csvPieces(more, 1000, true)];
+    const pieces = [...csvPieces(more, 1000, 'joined')];
     expect(decode(join(pieces))).toBe(decode(join([...csvPieces(more, 1000)])));
     expect(new Set(pieces.map((p) => p.buffer)).size).toBeGreaterThan(1);
+  });
+
+  it("gives the same bytes to a caller that copies each piece, written over the last in one buffer ('copied')", () => {
+    const more = growing(200, (i) => (i < 20 ? 1 : 6));
+    const copies: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for (const piece of csvPieces(more, 1000, 'copied')) {
+      copies.push(piece.slice());
+      buffers.add(piece.buffer);
+      expect(piece.byteOffset).toBe(0);
+    }
+    expect(copies.length).toBeGreaterThan(10);
+    expect(buffers.size).toBe(1);
+    expect(decode(join(copies))).toBe(decode(join([...csvPieces(more, 1000)])));
   });
 
   it('gives the same bytes when the first guess is more than one buffer can hold', () => {
@@ -212,7 +226,7 @@ describe('csvPieces for a caller that keeps them all', () => {
     for (let i = 1; i <= 5000; i++) samples.push({ R: { timestamp: T + i, type: 'data-channel', label: 'y' } });
     const events: StoredEvent[] = samples.map((value, i) => ({ sessionId: 's', frame: 0, seq: i + 1, t: T + i, method: 'getStats', pc: 'PC_0', value, full: true }));
     const big = { session: session(), events };
-    expect(decode(join([...csvPieces(big, 1000, true)]))).toBe(decode(join([...csvPieces(big, 1000)])));
+    expect(decode(join([...csvPieces(big, 1000, 'joined')]))).toBe(decode(join([...csvPieces(big, 1000)])));
   });
 });
 

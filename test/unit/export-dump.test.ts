@@ -5,7 +5,7 @@ import { concatBytes, webStreamsGzip } from '../../src/core/gzip';
 
 const gunzip = (bytes: Uint8Array) => webStreamsGzip.gunzip(bytes, Infinity);
 import { csvPieces } from '../../src/core/csv';
-import { exportDump, exportFileName, exportPieces, exportText, type ExportFormat } from '../../src/core/export';
+import { chunks, exportDump, exportFileName, exportPieces, exportText, type ExportFormat } from '../../src/core/export';
 import { nodeGzip } from '../../src/cli/node-gzip';
 import { exportInternals } from '../../src/core/internals-export';
 import { exportRtcstats, readRtcstats } from '../../src/core/rtcstats';
@@ -49,6 +49,29 @@ describe('exportDump', () => {
     const dump = { ...small, session: { ...small.session, title: 'Réunion – 会议' } };
     const text = decode(await exportDump(dump, 'rtcstats', { gzip: true }).then(gunzip));
     expect(text).toContain('"title":"Réunion – 会议"');
+  });
+});
+
+describe('chunks', () => {
+  it('copies the pieces into chunks of the size, one buffer reused, a piece split where a chunk fills', () => {
+    const pieces = [[1, 2, 3], [], [4], [5, 6, 7, 8, 9, 10, 11], [12]].map((p) => new Uint8Array(p));
+    const seen: number[][] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    for (const chunk of chunks(pieces, 4)) {
+      seen.push([...chunk]); // (a copy: the next chunk is written over this one)
+      buffers.add(chunk.buffer);
+    }
+    expect(seen).toEqual([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]);
+    expect(buffers.size).toBe(1);
+    expect([...chunks([new Uint8Array([1, 2, 3, 4, 5])], 4)].map((c) => c.length)).toEqual([4, 1]);
+    expect([...chunks([], 4)]).toEqual([]);
+  });
+
+  it("gives every format's bytes when its pieces are copied ones", () => {
+    for (const format of ['rtcstats', 'internals', 'csv'] as const) {
+      const copies = Array.from(chunks(exportPieces(small, format, 'copied'), 1000), (c) => c.slice()); // (each copied before the next is made)
+      expect(decode(concatBytes(copies)), format).toBe(exportText(small, format));
+    }
   });
 });
 

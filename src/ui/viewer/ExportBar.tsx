@@ -6,11 +6,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call } from '../shared/api';
 import { errorMessage, fromBase64, saveFile } from '../shared/download';
-import { EXPORT_MIME_TYPES, exportDump, exportFileName } from '../../core/export';
+import { exportFileName } from '../../core/export';
 import { makeSupportBundle } from '../../core/bundle';
 import { pageGzip } from '../shared/worker-gzip';
 import type { SessionDump } from '../../core/dump';
-import { VIEWER_EXPORTS } from './export-formats';
+import { exportFile, VIEWER_EXPORTS } from './export-formats';
 import { sessionsOfSameTab } from '../../core/tab';
 
 export type ExportSource = { kind: 'stored'; sessionId: string } | { kind: 'dump'; dump: SessionDump };
@@ -53,7 +53,8 @@ export function ExportBar({ source }: { source: ExportSource }) {
     run(f.label, async () => {
       const d = await dump();
       const name = exportFileName(d.session, f.format, f.gzip, tab ? pageLoads : 1);
-      await saveFile(await exportDump(d, f.format, { gzip: f.gzip, codec: pageGzip }), name, f.gzip ? 'application/gzip' : EXPORT_MIME_TYPES[f.format]);
+      const { content, type } = await exportFile(d, f.format, f.gzip, pageGzip);
+      await saveFile(content, name, type);
       return name;
     });
 
