@@ -1,11 +1,14 @@
 // CSV of a session's getStats samples, for spreadsheets and scripts: one row
 // per sample, report and property (the long, "tidy" layout), RFC 4180.
 //
-//   time,timestamp,pcId,statsId,type,kind,property,value
-//   2025-09-23T04:35:16.000Z,1758602116000,PC_0,OT01V1,outbound-rtp,video,bytesSent,64000
+//   timestamp,pcId,statsId,type,kind,property,value
+//   1758602116000.5,PC_0,OT01V1,outbound-rtp,video,bytesSent,64000
 //
-// - time / timestamp: the report's own timestamp (ISO, and ms since epoch as
-//   recorded); the time of the getStats call when a report has none.
+// - timestamp: the report's own timestamp, in ms since 1970 as recorded
+//   (fractions included); the time of the getStats call when a report has
+//   none. One time column, exact: an ISO copy of it was a quarter of the
+//   bytes of every row (a spreadsheet shows it as a date with
+//   =A2/86400000+DATE(1970,1,1)).
 // - pcId: our connection id; statsId: the report id; type and kind of the
 //   report (kind empty when it has none). `id`, `timestamp`, `type` and
 //   `kind` are columns, not rows.
@@ -22,7 +25,7 @@ import type { SessionDump } from './dump';
 import { CurrentStats, type StatsDelta, type StatsReport, type StatsSample } from './stats-delta';
 import { orderEvents, type StoredEvent } from './trace';
 
-export const CSV_COLUMNS = ['time', 'timestamp', 'pcId', 'statsId', 'type', 'kind', 'property', 'value'] as const;
+export const CSV_COLUMNS = ['timestamp', 'pcId', 'statsId', 'type', 'kind', 'property', 'value'] as const;
 const IN_COLUMNS = new Set(['id', 'timestamp', 'type', 'kind']);
 
 /** One field, quoted when it must be (RFC 4180). */
@@ -38,35 +41,6 @@ export function csvValue(value: unknown): string {
   return JSON.stringify(value) ?? '';
 }
 
-const DAY_MS = 86_400_000;
-/** the day isoTime() saw last: its start (ms) and `YYYY-MM-DDT` */
-let isoDay = NaN;
-let isoDayText = '';
-
-/**
- * new Date(ms).toISOString(), '' for an invalid time. A session's times
- * are mostly in one day: its text is kept and the time of day written by
- * hand (a Date and its toISOString cost some ten times more).
- */
-export function isoTime(ms: number): string {
-  const t = Math.trunc(ms); // as Date does
-  if (!(t >= isoDay && t < isoDay + DAY_MS)) {
-    const d = new Date(t);
-    if (Number.isNaN(d.getTime())) return '';
-    const text = d.toISOString();
-    // years 0 to 9999 only: others are written with 6 digits and a sign
-    if (t < 0 || text.length !== 24) return text;
-    isoDay = t - (t % DAY_MS);
-    isoDayText = text.slice(0, 11);
-  }
-  const inDay = t - isoDay;
-  const hours = Math.floor(inDay / 3_600_000);
-  const minutes = Math.floor(inDay / 60_000) % 60;
-  const seconds = Math.floor(inDay / 1000) % 60;
-  const millis = inDay % 1000;
-  return `${isoDayText}${hours < 10 ? '0' : ''}${hours}:${minutes < 10 ? '0' : ''}${minutes}:${seconds < 10 ? '0' : ''}${seconds}.${millis < 100 ? (millis < 10 ? '00' : '0') : ''}${millis}Z`;
-}
-
 const encoder = new TextEncoder();
 
 const CRLF_LENGTH = 2;
@@ -74,8 +48,8 @@ const CRLF_LENGTH = 2;
 const MAX_INTEGER_LENGTH = 17;
 /** the longest String(n) of a number (`-0.0000012345678901234567`) and more */
 const MAX_NUMBER_LENGTH = 32;
-/** the longest `time,timestamp,` (an ISO time of a 6-digit year, a number, two commas) */
-const MAX_TIME_LENGTH = 27 + MAX_NUMBER_LENGTH + 2;
+/** the longest `timestamp,` */
+const MAX_TIMESTAMP_LENGTH = MAX_NUMBER_LENGTH + 1;
 
 /**
  * How long the caller of an export needs each piece: that decides whether the
@@ -241,7 +215,7 @@ interface ReportRows {
   keys: string[];
   /** per key: `pcId,statsId,type,kind,property,` as UTF-8, or null for a key that is a column */
   heads: (Uint8Array | null)[];
-  /** per key: the value of its last row (not a safe integer), and when that value came twice in a row, the rest of its row after the time (head, cell, CRLF) */
+  /** per key: the value of its last row (not a safe integer), and when that value came twice in a row, the rest of its row after the timestamp (head, cell, CRLF) */
   values: unknown[];
   tails: (Uint8Array | null)[];
   /** the type and kind the heads were made for */
@@ -254,9 +228,9 @@ class CsvWriter {
   readonly out: ByteWriter;
   /** per connection: its samples replayed from the stored deltas, and its reports' rows */
   private readonly connections = new Map<string, { stats: CurrentStats; reports: Map<string, ReportRows> }>();
-  /** the last `time,timestamp,` written, as UTF-8 (most reports of a sample share it) */
+  /** the last `timestamp,` written, as UTF-8 (most reports of a sample share it) */
   private lastTs = NaN;
-  private time: Uint8Array = new Uint8Array(0);
+  private timestamp: Uint8Array = new Uint8Array(0);
   /** where the bytes kept across rows are written (times, tails): small blocks, so that a kept tail does not hold an output block */
   private readonly kept = new ByteWriter(1 << 16);
 
@@ -285,12 +259,10 @@ class CsvWriter {
       if (ts !== this.lastTs) {
         this.lastTs = ts;
         const kept = this.kept;
-        kept.reserve(MAX_TIME_LENGTH);
-        kept.text(isoTime(ts));
-        kept.byte(0x2c); // ,
+        kept.reserve(MAX_TIMESTAMP_LENGTH);
         kept.number(ts);
-        kept.byte(0x2c);
-        this.time = kept.take();
+        kept.byte(0x2c); // ,
+        this.timestamp = kept.take();
       }
       this.rows(report, rows);
     }
@@ -303,9 +275,9 @@ class CsvWriter {
     return this.kept.take();
   }
 
-  /** A report's rows: the time, then the head and the value's cell, or the rest of the row as cached. */
+  /** A report's rows: the timestamp, then the head and the value's cell, or the rest of the row as cached. */
   private rows(report: StatsReport, rows: ReportRows): void {
-    const { out, time } = this;
+    const { out, timestamp } = this;
     const { keys, heads, values, tails } = rows;
     for (let i = 0; i < keys.length; i++) {
       const head = heads[i]!;
@@ -314,20 +286,20 @@ class CsvWriter {
       if (value === undefined) continue;
       const tail = tails[i]!;
       if (tail !== null && value === values[i]) {
-        out.reserve(time.length + tail.length);
-        out.bytes(time);
+        out.reserve(timestamp.length + tail.length);
+        out.bytes(timestamp);
         out.bytes(tail);
       } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
         // counters change in most samples: writing their digits is cheaper than caching them
-        out.reserve(time.length + head.length + MAX_INTEGER_LENGTH + CRLF_LENGTH);
-        out.bytes(time);
+        out.reserve(timestamp.length + head.length + MAX_INTEGER_LENGTH + CRLF_LENGTH);
+        out.bytes(timestamp);
         out.bytes(head);
         out.integer(value);
         out.crlf();
       } else {
         const text = typeof value === 'number' ? '' : csvField(csvValue(value));
-        out.reserve(time.length + head.length + (typeof value === 'number' ? MAX_NUMBER_LENGTH : 3 * text.length) + CRLF_LENGTH);
-        out.bytes(time);
+        out.reserve(timestamp.length + head.length + (typeof value === 'number' ? MAX_NUMBER_LENGTH : 3 * text.length) + CRLF_LENGTH);
+        out.bytes(timestamp);
         const from = out.where();
         out.bytes(head);
         if (typeof value === 'number') out.number(value);
@@ -355,10 +327,10 @@ function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string,
 /**
  * The CSV as UTF-8 in pieces of about `pieceBytes` bytes (header first,
  * whole rows each), so that a long session never has to be one string: a
- * 4-connection hour at 1 s is some 400 MB of CSV, near the largest string a
- * JavaScript engine makes. Written as bytes, not strings then encoded: 4
+ * 4-connection hour at 1 s is some 320 MB of CSV, and two hours are more
+ * than the largest string a JavaScript engine makes. Written as bytes, not strings then encoded: 4
  * million rows of which most parts are the same from one sample to the
- * next, kept as bytes (the time, the columns and property name, the cell
+ * next, kept as bytes (the timestamp, the columns and property name, the cell
  * of a value until it changes) and copied. `use`: see PieceUse.
  */
 export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, use: PieceUse = 'kept'): Generator<Uint8Array<ArrayBuffer>> {

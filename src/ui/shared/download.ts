@@ -10,7 +10,7 @@
 // Chromium keeps the Blobs of a profile in memory up to a limit (500 MB in
 // its defaults) and, where it cannot move them to disk, breaks a larger one:
 // its download is cancelled, with nothing said. A long session's CSV is
-// larger than that (4 connections for 90 minutes: 630 MB). So a Blob is first
+// larger than that (4 connections for 2 hours: 645 MB). So a Blob is first
 // read back (its last byte); when it cannot be read, the export is made again
 // into a file in the extension's own file system (the origin private file
 // system, on disk) and that file is downloaded instead.
