@@ -328,10 +328,11 @@ function setHeads(rows: ReportRows, keys: string[], pc: string, statsId: string,
  * The CSV as UTF-8 in pieces of about `pieceBytes` bytes (header first,
  * whole rows each), so that a long session never has to be one string: a
  * 4-connection hour at 1 s is some 320 MB of CSV, and two hours are more
- * than the largest string a JavaScript engine makes. Written as bytes, not strings then encoded: 4
- * million rows of which most parts are the same from one sample to the
- * next, kept as bytes (the timestamp, the columns and property name, the cell
- * of a value until it changes) and copied. `use`: see PieceUse.
+ * than the largest string a JavaScript engine makes. Written as bytes, not
+ * strings then encoded: 4 million rows of which most parts are the same
+ * from one sample to the next, kept as bytes (the timestamp, the columns
+ * and property name, the cell of a value until it changes) and copied.
+ * `use`: see PieceUse.
  */
 export function* csvPieces(dump: SessionDump, pieceBytes = 1 << 20, use: PieceUse = 'kept'): Generator<Uint8Array<ArrayBuffer>> {
   // blocks of 16 pieces: few enough for the garbage collector, small enough for a short CSV

@@ -87,10 +87,9 @@ export async function measureFormats(codec: GzipCodec, exportFile: Exporter = (d
   text.value = '';
   for (const [format, gzip] of FORMAT_CASES) {
     const exported = await timed(() => exportFile(dump, format, gzip));
-    const file = exported.value;
-    const bytes = file instanceof Blob ? file.size : file.length;
-    // (the bytes of a Blob read as the viewer's Open dump reads a file; the import's result is dropped as soon as it is timed)
-    const input = format === 'csv' ? null : file instanceof Blob ? new Uint8Array(await file.arrayBuffer()) : file;
+    const bytes = exported.value instanceof Blob ? exported.value.size : exported.value.length;
+    // (a Blob's bytes read as the viewer's Open dump reads a file; neither the Blob nor the import's result is kept)
+    const input = format === 'csv' ? null : exported.value instanceof Blob ? new Uint8Array(await exported.value.arrayBuffer()) : exported.value;
     exported.value = new Uint8Array(0);
     const imported = input === null ? null : await timed(async () => void (await importDump(input, { codec })));
     figures.rows.push({ format, gzip, exportMs: exported.ms, bytes, importMs: imported?.ms ?? null });

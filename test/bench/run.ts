@@ -250,7 +250,7 @@ async function formatFigures(): Promise<void> {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   console.log(
     `\nSynthetic session: 4 connections, 60 min, 1 s polling: ${node.events} events. Export and import per format (medians of 3 runs), ` +
-      `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer, gzip by CompressionStream in a worker); load average ${loadavg()[0]!.toFixed(1)}.`,
+      `in Node (the command line, gzip by node:zlib) and in headless Chromium (the viewer: a plain export until the Blob it saves is whole, gzip by CompressionStream in a worker); load average ${loadavg()[0]!.toFixed(1)}.`,
   );
   for (const [where, f] of [['Node', node], ['Chromium', page]] as const) {
     console.log(
