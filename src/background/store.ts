@@ -4,9 +4,8 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { browserRun } from './browser-run';
 import type { FrameInfo, SessionRecord } from '../core/session';
-import { applyEventsToSession, completeStatsSamples } from '../core/session';
-import { decodeChunk, encodeChunk } from '../core/chunk';
-import type { StatsSample } from '../core/stats-delta';
+import { applyEventsToSession } from '../core/session';
+import { decodeChunk, encodeChunk, samplesBefore } from '../core/chunk';
 import { qualifiedPcId, type FrameEntry, type FrameHello, type StoredEvent } from '../core/trace';
 
 interface StoredFrame extends FrameInfo {
@@ -241,7 +240,7 @@ async function compactNow(sessionId: string, before: number): Promise<void> {
     const cut = own.findIndex((e) => e.t >= before);
     const run = cut < 0 ? own : own.slice(0, cut);
     if (run.length === 0) continue;
-    const data = await encodeChunk(run, await lastSamples(sessionId, frame));
+    const data = await encodeChunk(run, await samplesBefore(run, chunksNewestFirst(sessionId, frame)));
     const from = run[0]!.seq;
     const to = run.at(-1)!.seq;
     const size = run.reduce((sum, e) => sum + eventBytes(e), 0);
@@ -263,13 +262,12 @@ async function compactNow(sessionId: string, before: number): Promise<void> {
   }
 }
 
-/** Each connection's complete getStats sample at the end of a frame's chunks. */
-async function lastSamples(sessionId: string, frame: number): Promise<Map<string, StatsSample>> {
-  const range = IDBKeyRange.bound([sessionId, frame, -Infinity], [sessionId, frame, Infinity]);
-  const chunks = await (await db()).getAll('chunks', range);
-  const last = new Map<string, StatsSample>();
-  for (const chunk of chunks) {
-    for (const { event, sample } of completeStatsSamples(await decodeChunk(chunk.data, sessionId, frame))) last.set(event.pc!, sample);
+/** A frame's chunks, newest first, each decoded when it is asked for. */
+async function* chunksNewestFirst(sessionId: string, frame: number): AsyncGenerator<StoredEvent[]> {
+  const database = await db();
+  const keys = await database.getAllKeys('chunks', IDBKeyRange.bound([sessionId, frame, -Infinity], [sessionId, frame, Infinity])); // (in fromSeq order)
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const chunk = await database.get('chunks', keys[i]!);
+    if (chunk) yield decodeChunk(chunk.data, sessionId, frame);
   }
-  return last;
 }

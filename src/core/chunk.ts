@@ -139,6 +139,34 @@ export async function encodeChunk(events: StoredEvent[], before = new Map<string
   return webStreamsGzip.gzip([new TextEncoder().encode(JSON.stringify(body))]);
 }
 
+/**
+ * What encodeChunk needs as `before` for `run`: the complete sample just
+ * before it of each connection whose first getStats in the run is a delta.
+ * They are read from the frame's chunks newest first (`newestFirst` decodes
+ * each as it is asked for), stopping once every one is found: a live call's
+ * compaction then decodes about one chunk, where reading every chunk of the
+ * frame made each compaction cost more the longer the call had run.
+ */
+export async function samplesBefore(run: readonly StoredEvent[], newestFirst: AsyncIterable<StoredEvent[]>): Promise<Map<string, StatsSample>> {
+  const needed = new Set<string>();
+  const seen = new Set<string>();
+  for (const e of run) {
+    if (e.method !== 'getStats' || e.pc === null || seen.has(e.pc)) continue;
+    seen.add(e.pc);
+    if (!e.full) needed.add(e.pc);
+  }
+  const found = new Map<string, StatsSample>();
+  if (needed.size === 0) return found;
+  for await (const events of newestFirst) {
+    // the last sample in this chunk of each connection not found in a newer one (a decoded chunk's samples are complete)
+    const last = new Map<string, StatsSample>();
+    for (const e of events) if (e.method === 'getStats' && e.pc !== null && needed.has(e.pc) && !found.has(e.pc)) last.set(e.pc, e.value as StatsSample);
+    for (const [pc, sample] of last) found.set(pc, sample);
+    if (found.size === needed.size) break;
+  }
+  return found;
+}
+
 /** The events of a chunk, in sequence order; getStats values as complete samples. */
 export async function decodeChunk(bytes: Uint8Array, sessionId: string, frame: number): Promise<StoredEvent[]> {
   const body = JSON.parse(new TextDecoder().decode(await webStreamsGzip.gunzip(bytes, Infinity))) as ChunkBody;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { encodeChunk, decodeChunk } from '../../src/core/chunk';
+import { encodeChunk, decodeChunk, samplesBefore } from '../../src/core/chunk';
 import { completeStatsSamples } from '../../src/core/session';
 import { statsDelta, type StatsSample } from '../../src/core/stats-delta';
 import type { StoredEvent } from '../../src/core/trace';
@@ -264,25 +264,32 @@ describe('encodeChunk / decodeChunk on random runs cut into chunks', () => {
     [8, { ...ANYTHING, nullRate: 0.15 }],
   ];
 
-  it('the chunks together give back every event and every complete sample', async () => {
+  it('the chunks together give back every event and every complete sample (each encoded with samplesBefore, as compaction does)', async () => {
     let chunks = 0;
     let startedWithDelta = 0;
+    let decodes = 0;
     for (const [seed, opts] of configs) {
       const rng = new Rng(seed + 1000);
       const { events, truth } = randomRun(seed, opts);
       // cut into runs, as compaction does, each encoded with the samples at the end of the chunks before
-      const decoded: StoredEvent[] = [];
+      const stored: Uint8Array[] = [];
+      async function* newestFirst(): AsyncGenerator<StoredEvent[]> {
+        for (let i = stored.length - 1; i >= 0; i--) {
+          decodes++;
+          yield decodeChunk(stored[i]!, SESSION_ID, 1);
+        }
+      }
       for (let from = 0; from < events.length;) {
         const to = Math.min(events.length, from + 1 + rng.int(40));
         const runEvents = events.slice(from, to);
-        const before = new Map<string, StatsSample>();
-        for (const { event, sample } of completeStatsSamples(decoded)) before.set(event.pc!, sample);
+        const before = await samplesBefore(runEvents, newestFirst());
         const firstStats = runEvents.find((e) => e.method === 'getStats');
         if (firstStats && !firstStats.full && before.has(firstStats.pc!)) startedWithDelta++;
-        decoded.push(...(await decodeChunk(await encodeChunk(runEvents, before), SESSION_ID, 1)));
+        stored.push(await encodeChunk(runEvents, before));
         chunks++;
         from = to;
       }
+      const decoded = (await Promise.all(stored.map((c) => decodeChunk(c, SESSION_ID, 1)))).flat();
       expect(decoded.map((e) => [e.seq, e.t, e.method, e.pc, e.extra])).toEqual(events.map((e) => [e.seq, e.t, e.method, e.pc, e.extra]));
       const got = [...completeStatsSamples(decoded)];
       for (const [pc, samples] of truth) expect(got.filter((g) => g.event.pc === pc).map((g) => g.sample)).toEqual(samples);
@@ -291,6 +298,29 @@ describe('encodeChunk / decodeChunk on random runs cut into chunks', () => {
     }
     expect(chunks).toBeGreaterThan(40);
     expect(startedWithDelta).toBeGreaterThan(15);
+    // fewer decodes than reading every chunk before each (what compaction did): about one or two a chunk
+    expect(decodes).toBeLessThan(chunks * 3);
+  });
+
+  it('samplesBefore reads the newest chunk only when it has a sample of every connection that needs one, and none when the run starts with complete samples', async () => {
+    const events = run(); // PC_0 and PC_1, each complete first, then deltas
+    const cut = events.findIndex((e) => e.method === 'getStats' && e.pc === 'PC_1' && !e.full && e.seq > events.find((f) => f.method === 'getStats' && f.pc === 'PC_0' && !f.full)!.seq);
+    const older = await encodeChunk(events.slice(0, 2));
+    const newer = await encodeChunk(events.slice(2, cut));
+    const truth = new Map<string, StatsSample>();
+    for (const { event, sample } of completeStatsSamples(events.slice(0, cut))) truth.set(event.pc!, sample);
+    const read: string[] = [];
+    async function* newestFirst(): AsyncGenerator<StoredEvent[]> {
+      for (const [name, chunk] of [['newer', newer], ['older', older]] as const) {
+        read.push(name);
+        yield decodeChunk(chunk, SESSION_ID, 2);
+      }
+    }
+    expect(await samplesBefore(events.slice(cut), newestFirst())).toEqual(truth);
+    expect(read).toEqual(['newer']);
+    read.length = 0;
+    expect(await samplesBefore(events.slice(0, cut), newestFirst())).toEqual(new Map());
+    expect(read).toEqual([]);
   });
 
   it('every decoded getStats event is its complete sample, whatever the cut', async () => {
