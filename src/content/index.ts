@@ -198,7 +198,11 @@ function leave(): void {
 
 // Our pagehide listener runs before the page's own, and pages close their
 // connections there. A visible document turns hidden after every pagehide
-// listener has run: the page is left then, with what its listeners did.
+// listener has run: the page is left then, with what its listeners did. Pages
+// close connections in their own visibilitychange listeners too: the event
+// goes from the document up to the window, so a listener on the window in the
+// bubbling phase runs after the document's (a page that stops the event there
+// still has what was pending sent, by the document listener).
 let leaving = false;
 window.addEventListener('pagehide', () => {
   if (document.visibilityState !== 'visible') return leave(); // (no visibilitychange comes)
@@ -207,6 +211,11 @@ window.addEventListener('pagehide', () => {
   leaving = true;
 });
 document.addEventListener('visibilitychange', () => {
+  if (!leaving || document.visibilityState !== 'hidden') return;
+  drainHook();
+  flush();
+});
+window.addEventListener('visibilitychange', () => {
   if (!leaving || document.visibilityState !== 'hidden') return;
   leaving = false;
   leave();

@@ -141,17 +141,24 @@ describe('connection configuration', () => {
   });
 });
 
-describe('a page that closes its connections in its own pagehide listener', () => {
-  // (the page's listener runs after the content script's, which drains the hook on pagehide)
-  it('keeps their close as it navigates away', async () => {
+describe('a page that closes its connections in its own pagehide or visibilitychange listener', () => {
+  // (the page's listener runs after the content script's, which drains the hook as the page is left)
+  it.each([
+    ['pagehide', 'window'],
+    ['visibilitychange', 'document'],
+  ] as const)('keeps their close (a %s listener on its %s) as it navigates away', async (type, target) => {
     const page = await firefox.browser.newPage();
-    await page.goto(`${server.origin}/call.html?seconds=600&close-on-pagehide`);
+    await page.goto(`${server.origin}/call.html?seconds=600&close-on-${type}`);
     const url = page.url();
     await page.waitForFunction(() => (window as unknown as { call?: { state: string } }).call?.state === 'connected', { timeout: 30000 });
-    await page.evaluate(() => {
-      const w = window as unknown as { pcs: RTCPeerConnection[] };
-      addEventListener('pagehide', () => w.pcs.forEach((pc) => pc.close()));
-    });
+    await page.evaluate(
+      (type, target) => {
+        const w = window as unknown as { pcs: RTCPeerConnection[] };
+        (target === 'window' ? window : document).addEventListener(type, () => w.pcs.forEach((pc) => pc.close()));
+      },
+      type,
+      target,
+    );
     await page.goto(`${server.origin}/blank.html`);
     const ended = await waitFor(async () => (await listSessions(automation)).find((s) => s.url === url && s.endTime !== null), 'the session to end');
     await page.close();

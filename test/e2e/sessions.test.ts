@@ -104,16 +104,22 @@ describe('page loads and tabs', () => {
     await page.close();
   });
 
-  it('keeps the close of connections a page closes in its own pagehide listener as it navigates away', async () => {
+  it.each([
+    ['pagehide', 'window'],
+    ['visibilitychange', 'document'],
+  ] as const)('keeps the close of connections a page closes in its own %s listener (on its %s) as it navigates away', async (type, target) => {
     const page = await browser.context.newPage();
-    const url = `${server.origin}/call.html?seconds=600&close-on-pagehide`;
+    const url = `${server.origin}/call.html?seconds=600&close-on-${type}`;
     await page.goto(url);
     await callReaches(page, 'connected');
-    // (a listener of the page's, so after the content script's own, which drains the hook on pagehide)
-    await page.evaluate(() => {
-      const w = window as unknown as { pcs: RTCPeerConnection[] };
-      addEventListener('pagehide', () => w.pcs.forEach((pc) => pc.close()));
-    });
+    // (a listener of the page's, so after the content script's own, which drains the hook as the page is left)
+    await page.evaluate(
+      ([type, target]) => {
+        const w = window as unknown as { pcs: RTCPeerConnection[] };
+        (target === 'window' ? window : document).addEventListener(type, () => w.pcs.forEach((pc) => pc.close()));
+      },
+      [type, target] as const,
+    );
     await page.goto(`${server.origin}/blank.html`);
     const bg = await browser.background();
     const session = await endedSession(bg, url);
